@@ -1,0 +1,58 @@
+# gridtriage — see README.md. `make run` and `make test` set up everything
+# they need on a fresh machine (Go, gcc and npm present).
+
+ORT_VERSION := 1.24.3
+ORT_SHA256  := aa1bb5fa261ea68de05dd53efbba210cd7adf2d2850f4c3a201054c74cc78040
+ORT_DIR     := .cache/onnxruntime
+ORT_LIB     := $(ORT_DIR)/libonnxruntime.so.1
+
+BIN       := bin/gridtriage
+CORPUS    := datasets/corpus
+MODEL_DIR := models/default
+ADDR      ?= 127.0.0.1:8080
+DATA_DIR  ?= ./var
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+PKG       := github.com/gridtriage/gridtriage
+LDFLAGS   := -X main.Version=$(VERSION) -X $(PKG)/model/ort.DefaultLibrary=$(abspath $(ORT_LIB))
+GO_SRC    := $(shell find . -name '*.go' -not -path './.cache/*') go.mod go.sum $(wildcard classify/segment/dict/*.txt datasets/*.tsv)
+
+export GRIDTRIAGE_ORT_LIB := $(abspath $(ORT_LIB))
+
+.PHONY: all build ort model test run corpus bench fuzz clean dict
+
+all: build
+
+ort: $(ORT_LIB)
+
+$(ORT_LIB):
+	scripts/fetch-ort.sh $(ORT_VERSION) $(ORT_SHA256) $(ORT_DIR)
+
+build: $(BIN)
+
+$(BIN): $(GO_SRC) $(ORT_LIB)
+	go build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/gridtriage
+	cp $(ORT_LIB) bin/libonnxruntime.so.1
+
+# The corpus splits are committed; this rebuilds them from datasets/corpus/src.
+corpus: $(BIN)
+	$(BIN) corpus build --src $(CORPUS)/src --out $(CORPUS)
+
+model: $(MODEL_DIR)/manifest.json
+
+$(MODEL_DIR)/manifest.json: $(BIN) $(CORPUS)/train.jsonl $(CORPUS)/dev.jsonl
+	$(BIN) train --data $(CORPUS)/train.jsonl --dev $(CORPUS)/dev.jsonl --refit --seed 1 --out $(MODEL_DIR)
+
+test: $(ORT_LIB) $(MODEL_DIR)/manifest.json
+	go vet ./...
+	go test -count=1 ./...
+	$(BIN) eval --model $(MODEL_DIR) --data $(CORPUS)/test.jsonl --fail-under 0.90
+
+run: $(BIN) $(MODEL_DIR)/manifest.json
+	$(BIN) serve --model $(MODEL_DIR) --addr $(ADDR) --data-dir $(DATA_DIR)
+
+# Regenerates the pruned gse dictionary from the module cache (build time only).
+dict:
+	awk '$$2>=5' $$(go env GOMODCACHE)/github.com/go-ego/gse@v0.80.3/data/dict/zh/s_1.txt > classify/segment/dict/zh_s.txt
+
+clean:
+	rm -rf bin $(MODEL_DIR)

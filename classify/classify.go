@@ -1,0 +1,45 @@
+// Package classify holds the domain types of report classification: what a
+// prediction is and what a classifier does. It depends on nothing else in
+// the project.
+package classify
+
+import "context"
+
+// Scored is one label with its calibrated probability.
+type Scored struct {
+	Label       string  `json:"label"`
+	Name        string  `json:"name,omitempty"`
+	Probability float64 `json:"probability"`
+}
+
+// Reason is a term of the report that weighed for the predicted label.
+type Reason struct {
+	Term   string  `json:"term"`
+	Weight float64 `json:"weight"`
+}
+
+// Prediction is the classification of one report.
+type Prediction struct {
+	Label        string   `json:"label"`
+	Name         string   `json:"name,omitempty"`
+	Probability  float64  `json:"probability"`
+	Top          []Scored `json:"top"`
+	Margin       float64  `json:"margin"` // top-1 minus top-2 probability
+	ModelVersion string   `json:"model_version"`
+	Reasons      []Reason `json:"reasons,omitempty"`
+	// Probabilities holds every label's probability, in the model's label
+	// order; it is not serialised.
+	Probabilities []float64 `json:"-"`
+}
+
+// Classifier classifies report texts.
+type Classifier interface {
+	// Classify returns one prediction per text with the k most probable
+	// labels in Top.
+	Classify(ctx context.Context, texts []string, k int) ([]Prediction, error)
+	// Labels returns the labels the classifier knows, in its order.
+	Labels() []string
+}
+
+// Namer gives the display name of a label, or "" when it has none.
+type Namer func(label string) string

@@ -1,0 +1,39 @@
+// Package features turns normalised, segmented text into the sparse TF-IDF
+// vectors the model scores. One Spec and one Vocabulary, both stored in the
+// model bundle, drive training and serving alike, so the two cannot drift.
+package features
+
+import "fmt"
+
+// Spec describes how a report becomes features.
+type Spec struct {
+	WordMinN    int  `json:"word_min_n"`   // shortest word n-gram
+	WordMaxN    int  `json:"word_max_n"`   // longest word n-gram
+	CharMinN    int  `json:"char_min_n"`   // shortest character n-gram
+	CharMaxN    int  `json:"char_max_n"`   // longest character n-gram
+	MinDF       int  `json:"min_df"`       // terms in fewer training reports are dropped
+	MaxFeatures int  `json:"max_features"` // vocabulary cap, by document frequency
+	Sublinear   bool `json:"sublinear_tf"` // weight term counts as 1+ln(tf)
+	LeadLine    bool `json:"lead_line"`    // a short first line (a title) also yields its own word features
+}
+
+// DefaultSpec is word 1–2-grams and character 1–3-grams with sublinear
+// TF-IDF, the configuration the default models are trained with.
+func DefaultSpec() Spec {
+	return Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 3, MinDF: 2, MaxFeatures: 400000, Sublinear: true, LeadLine: true}
+}
+
+// Validate reports a Spec that cannot be used.
+func (s Spec) Validate() error {
+	switch {
+	case s.WordMinN < 1 || s.WordMaxN < s.WordMinN || s.WordMaxN > 3:
+		return fmt.Errorf("word n-gram range %d–%d is not within 1–3", s.WordMinN, s.WordMaxN)
+	case s.CharMinN < 1 || s.CharMaxN < s.CharMinN || s.CharMaxN > 5:
+		return fmt.Errorf("character n-gram range %d–%d is not within 1–5", s.CharMinN, s.CharMaxN)
+	case s.MinDF < 1:
+		return fmt.Errorf("min_df %d must be at least 1", s.MinDF)
+	case s.MaxFeatures < 1:
+		return fmt.Errorf("max_features %d must be at least 1", s.MaxFeatures)
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package features
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Term groups. Each group is L2-normalised on its own, as a union of
+// separate vectorisers would be.
+const (
+	GroupWord = iota // word n-grams (and lead-line words)
+	GroupChar        // character n-grams
+	numGroups
+)
+
+// Vocabulary maps terms to feature indices and holds their IDF weights.
+// Index 0 is reserved for padding, so term i of Terms has index i+1. Terms
+// are ordered by group, then by term, so GroupStart tells each index's
+// group.
+type Vocabulary struct {
+	Terms     []string
+	IDF       []float32
+	CharStart int32 // first index of the character group
+	index     map[string]int32
+}
+
+// Size is the number of feature indices including the padding index 0.
+func (v *Vocabulary) Size() int { return len(v.Terms) + 1 }
+
+// Lookup returns the index of term, or 0 when it is not in the vocabulary.
+func (v *Vocabulary) Lookup(term []byte) int32 { return v.index[string(term)] }
+
+// Group returns the term group of a feature index.
+func (v *Vocabulary) Group(idx int32) int {
+	if idx >= v.CharStart {
+		return GroupChar
+	}
+	return GroupWord
+}
+
+func termGroup(t string) int {
+	if strings.HasPrefix(t, charPrefix) {
+		return GroupChar
+	}
+	return GroupWord
+}
+
+// BuildVocabulary keeps the terms that occur in at least spec.MinDF of the
+// documents (each given as its distinct terms) and at most spec.MaxFeatures
+// of them, the most frequent first; the result is deterministic.
+func BuildVocabulary(spec Spec, docs [][]string) *Vocabulary {
+	df := make(map[string]int32)
+	for _, terms := range docs {
+		for _, t := range terms {
+			df[t]++
+		}
+	}
+	type entry struct {
+		term string
+		df   int32
+	}
+	kept := make([]entry, 0, len(df))
+	for t, n := range df {
+		if int(n) >= spec.MinDF {
+			kept = append(kept, entry{t, n})
+		}
+	}
+	if len(kept) > spec.MaxFeatures {
+		slices.SortFunc(kept, func(a, b entry) int {
+			return cmp.Or(cmp.Compare(b.df, a.df), strings.Compare(a.term, b.term))
+		})
+		kept = kept[:spec.MaxFeatures]
+	}
+	slices.SortFunc(kept, func(a, b entry) int {
+		return cmp.Or(cmp.Compare(termGroup(a.term), termGroup(b.term)), strings.Compare(a.term, b.term))
+	})
+	n := float64(len(docs))
+	v := &Vocabulary{Terms: make([]string, len(kept)), IDF: make([]float32, len(kept))}
+	for i, e := range kept {
+		v.Terms[i] = e.term
+		v.IDF[i] = float32(math.Log((1+n)/(1+float64(e.df))) + 1)
+	}
+	v.reindex()
+	return v
+}
+
+func (v *Vocabulary) reindex() {
+	v.index = make(map[string]int32, len(v.Terms))
+	v.CharStart = int32(len(v.Terms) + 1)
+	for i, t := range v.Terms {
+		v.index[t] = int32(i + 1)
+		if termGroup(t) == GroupChar && v.CharStart > int32(i+1) {
+			v.CharStart = int32(i + 1)
+		}
+	}
+}
+
+// WriteTo writes the vocabulary as "term<TAB>idf" lines.
+func (v *Vocabulary) WriteTo(w io.Writer) (int64, error) {
+	bw := bufio.NewWriter(w)
+	var n int64
+	for i, t := range v.Terms {
+		k, err := fmt.Fprintf(bw, "%s\t%s\n", t, strconv.FormatFloat(float64(v.IDF[i]), 'g', -1, 32))
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, bw.Flush()
+}
+
+// ReadVocabulary reads what WriteTo wrote, checking every line.
+func ReadVocabulary(r io.Reader) (*Vocabulary, error) {
+	v := &Vocabulary{}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for line := 1; sc.Scan(); line++ {
+		term, idf, ok := strings.Cut(sc.Text(), "\t")
+		f, err := strconv.ParseFloat(idf, 32)
+		if !ok || err != nil || term == "" || f <= 0 {
+			return nil, fmt.Errorf("vocabulary line %d: want term<TAB>positive idf", line)
+		}
+		if n := len(v.Terms); n > 0 && (termGroup(v.Terms[n-1]) > termGroup(term) ||
+			termGroup(v.Terms[n-1]) == termGroup(term) && v.Terms[n-1] >= term) {
+			return nil, fmt.Errorf("vocabulary line %d: terms out of order", line)
+		}
+		v.Terms = append(v.Terms, term)
+		v.IDF = append(v.IDF, float32(f))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	v.reindex()
+	return v, nil
+}

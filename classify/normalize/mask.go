@@ -1,0 +1,125 @@
+package normalize
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Placeholder tokens that replace personal numbers. They are lower-case
+// ASCII words so that the segmenter keeps each as a single token.
+const (
+	PhoneToken = "phonemask"
+	IDToken    = "idmask"
+	CardToken  = "cardmask"
+	EmailToken = "emailmask"
+	NumToken   = "nummask"
+)
+
+// MinMaskedDigits is the length from which a plain digit run is masked:
+// shorter runs (house numbers, dates, amounts) carry meaning and stay.
+const MinMaskedDigits = 7
+
+var (
+	emailRe = regexp.MustCompile(`[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`)
+	// A mobile number already partly masked by the reporter: 138xxxx5678.
+	maskedMobileRe = regexp.MustCompile(`1[3-9][0-9][x*]{4}[0-9]{4}`)
+	landlineRe     = regexp.MustCompile(`\(?0[0-9]{2,3}\)?-[0-9]{7,8}`)
+	// Runs of digits, possibly ending with an ID-card check letter x.
+	digitRunRe = regexp.MustCompile(`(?:\+86-?)?[0-9]+x?`)
+)
+
+// Mask replaces e-mail addresses, phone numbers, ID-card numbers, bank-card
+// numbers and other long digit runs in normalised (lower-case, half-width)
+// text with placeholder tokens.
+func Mask(s string) string {
+	if !strings.ContainsAny(s, "0123456789@") {
+		return s
+	}
+	s = emailRe.ReplaceAllString(s, " "+EmailToken+" ")
+	s = maskedMobileRe.ReplaceAllString(s, " "+PhoneToken+" ")
+	s = landlineRe.ReplaceAllString(s, " "+PhoneToken+" ")
+	s = digitRunRe.ReplaceAllStringFunc(s, maskDigitRun)
+	return collapseSpaces(s)
+}
+
+// maskDigitRun decides what one run of digits is.
+func maskDigitRun(run string) string {
+	digits := run
+	if rest, ok := strings.CutPrefix(run, "+86"); ok {
+		digits = strings.TrimPrefix(rest, "-")
+	}
+	if ValidIDCard(digits) {
+		return " " + IDToken + " "
+	}
+	suffix := ""
+	if d, ok := strings.CutSuffix(digits, "x"); ok {
+		digits, suffix = d, "x"
+	}
+	switch {
+	case isMobile(digits):
+		return " " + PhoneToken + " " + suffix
+	case len(digits) >= 15 && len(digits) <= 19 && luhn(digits):
+		return " " + CardToken + " " + suffix
+	case len(digits) >= MinMaskedDigits:
+		return " " + NumToken + " " + suffix
+	}
+	return run
+}
+
+func isMobile(d string) bool {
+	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'
+}
+
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+const idCheck = "10x98765432"
+
+// ValidIDCard reports whether d is an 18-character mainland resident ID
+// number (lower-case check letter) with a valid ISO 7064 checksum.
+func ValidIDCard(d string) bool {
+	if len(d) != 18 {
+		return false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := d[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		sum += int(c-'0') * idWeights[i]
+	}
+	return d[17] == idCheck[sum%11]
+}
+
+// luhn reports whether the digit string passes the Luhn check used by bank
+// cards.
+func luhn(d string) bool {
+	sum := 0
+	double := false
+	for i := len(d) - 1; i >= 0; i-- {
+		c := d[i]
+		if c < '0' || c > '9' {
+			return false
+		}
+		v := int(c - '0')
+		if double {
+			v *= 2
+			if v > 9 {
+				v -= 9
+			}
+		}
+		sum += v
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// collapseSpaces folds the spaces the placeholders brought in, keeping line
+// breaks.
+func collapseSpaces(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.Fields(l), " ")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,102 @@
+// Package normalize turns raw report text into the canonical form that
+// training, serving and search all see: NFKC (full-width to half-width),
+// Latin lower case, traditional to simplified Chinese, collapsed white space,
+// and personal numbers masked into placeholder tokens.
+package normalize
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/longbridgeapp/opencc"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalizer converts text to canonical form. It is safe for concurrent use.
+type Normalizer struct {
+	t2s *opencc.OpenCC
+}
+
+var (
+	defaultOnce sync.Once
+	defaultNorm *Normalizer
+	defaultErr  error
+)
+
+// Default returns the process-wide Normalizer, building it on first use.
+func Default() (*Normalizer, error) {
+	defaultOnce.Do(func() { defaultNorm, defaultErr = New() })
+	return defaultNorm, defaultErr
+}
+
+// New builds a Normalizer with the embedded traditional → simplified tables.
+func New() (*Normalizer, error) {
+	cc, err := opencc.New("t2s")
+	if err != nil {
+		return nil, err
+	}
+	return &Normalizer{t2s: cc}, nil
+}
+
+// Normalize returns the canonical form of s. Invalid UTF-8 sequences are
+// dropped.
+func (n *Normalizer) Normalize(s string) string {
+	s = strings.ToValidUTF8(s, "")
+	s = norm.NFKC.String(s)
+	s = n.toSimplified(s)
+	s = lowerLatinCollapseSpace(s)
+	return Mask(s)
+}
+
+// toSimplified converts traditional characters; pure ASCII and texts with
+// no Han characters skip the dictionary walk.
+func (n *Normalizer) toSimplified(s string) string {
+	if !hasHan(s) {
+		return s
+	}
+	out, err := n.t2s.Convert(s)
+	if err != nil {
+		return s
+	}
+	return out
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x2E80 {
+			return true
+		}
+	}
+	return false
+}
+
+// lowerLatinCollapseSpace lower-cases ASCII letters and folds every run of
+// white space and control characters into one separator: a newline when the
+// run holds a line break (so a title stays on its own line), else a space.
+// The ends are trimmed.
+func lowerLatinCollapseSpace(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var sep rune // pending separator: 0, ' ' or '\n'
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\u2028' || r == '\u2029':
+			sep = '\n'
+			continue
+		case unicode.IsSpace(r) || unicode.IsControl(r):
+			if sep == 0 {
+				sep = ' '
+			}
+			continue
+		case r >= 'A' && r <= 'Z':
+			r += 'a' - 'A'
+		}
+		if sep != 0 && b.Len() > 0 {
+			b.WriteRune(sep)
+		}
+		sep = 0
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,90 @@
+// Package segment splits normalised Chinese text into words with gse. Its
+// dictionaries are embedded in the binary: a pruned copy of gse's simplified
+// Chinese dictionary and the project's own grid-governance domain
+// dictionary, so nothing is read from disk or the Go module cache at run
+// time.
+package segment
+
+import (
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/go-ego/gse"
+)
+
+// zhDict is gse's simplified Chinese dictionary (data/dict/zh/s_1.txt)
+// keeping the entries of frequency ≥ 5; `make dict` regenerates it.
+//
+//go:embed dict/zh_s.txt
+var zhDict string
+
+// DomainDict is the project's dictionary of grid-governance terms, one
+// "term frequency pos" line each. It is loaded after the general one so its
+// terms win.
+//
+//go:embed dict/domain.txt
+var DomainDict string
+
+// Segmenter cuts text into words. It is safe for concurrent use once built.
+type Segmenter struct {
+	seg gse.Segmenter
+}
+
+var (
+	defaultOnce sync.Once
+	defaultSeg  *Segmenter
+	defaultErr  error
+)
+
+// Default returns the process-wide Segmenter, loading the embedded
+// dictionaries on first use.
+func Default() (*Segmenter, error) {
+	defaultOnce.Do(func() { defaultSeg, defaultErr = New() })
+	return defaultSeg, defaultErr
+}
+
+// New loads the embedded dictionaries into a new Segmenter.
+func New() (*Segmenter, error) {
+	s := &Segmenter{}
+	s.seg.SkipLog = true
+	if err := s.seg.LoadDictStr(zhDict); err != nil {
+		return nil, err
+	}
+	if err := s.seg.LoadDictStr(DomainDict); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Words returns the words of normalised text, leaving out white space and
+// punctuation.
+func (s *Segmenter) Words(text string) []string {
+	raw := s.seg.Cut(text)
+	out := raw[:0]
+	for _, w := range raw {
+		if isWord(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// isWord reports whether w has at least one letter or digit.
+func isWord(w string) bool {
+	return strings.IndexFunc(w, func(r rune) bool {
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}) >= 0
+}
+
+// DomainTerms lists the terms of the domain dictionary.
+func DomainTerms() []string {
+	var terms []string
+	for _, line := range strings.Split(DomainDict, "\n") {
+		if f := strings.Fields(line); len(f) > 0 {
+			terms = append(terms, f[0])
+		}
+	}
+	return terms
+}

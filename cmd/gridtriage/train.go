@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/gridtriage/gridtriage/classify/analysis"
+	"github.com/gridtriage/gridtriage/datasets/jsonl"
+	"github.com/gridtriage/gridtriage/model/bundle"
+	"github.com/gridtriage/gridtriage/model/train"
+)
+
+func runTrain(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("train", flag.ContinueOnError)
+	var data, dev stringList
+	fs.Var(&data, "data", "training JSONL file (repeatable)")
+	fs.Var(&dev, "dev", "dev JSONL file for early stopping, calibration and thresholds (repeatable)")
+	out := fs.String("out", "", "directory to write the model bundle to")
+	cfg := train.DefaultConfig()
+	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed recorded in the bundle and used for the bootstrap")
+	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
+	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
+	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
+	refit := fs.Bool("refit", false, "after early stopping on dev, refit on train+dev for the chosen number of iterations")
+	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")
+	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if len(data) == 0 || *out == "" {
+		fs.Usage()
+		return usageErr("train needs --data and --out")
+	}
+	opt := jsonl.Options{RequireLabel: true, SkipBad: *skipBad}
+	trainSet, trainFiles, err := readExamples(data, opt)
+	if err != nil {
+		return err
+	}
+	devSet, devFiles, err := readExamples(dev, opt)
+	if err != nil {
+		return err
+	}
+	a, err := analysis.Default()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", len(trainSet), len(devSet))
+	report, done := progressReporter(os.Stderr, "train", cfg.MaxIter)
+	cfg.Progress = report
+	job := train.Job{Config: cfg, Train: trainSet, Dev: devSet, TrainFiles: trainFiles, DevFiles: devFiles,
+		Refit: *refit, AutoTarget: *autoTarget, Version: Version}
+	if *refit {
+		job.RefitProgress, _ = progressReporter(os.Stderr, "refit", cfg.MaxIter)
+	}
+	b, err := job.Run(ctx, a)
+	done()
+	if err != nil {
+		return err
+	}
+	if err := bundle.Save(*out, b); err != nil {
+		return err
+	}
+	m := b.Manifest
+	fmt.Fprintf(os.Stderr, "wrote %s: model %s, %d labels, %d features, %d iterations, %.1fs\n",
+		*out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
+	if d := m.DevMetrics; d != nil {
+		fmt.Fprintf(os.Stderr, "dev: accuracy %.4f macro-F1 %.4f top-3 %.4f ECE %.4f; auto-dispatch threshold %.3f keeps %.1f%% at ≥ %.0f%% accuracy\n",
+			d.Accuracy, d.MacroF1, d.Top3, d.ECE, m.Thresholds.Global, 100*m.Thresholds.Coverage, 100*m.Thresholds.Target)
+	}
+	return nil
+}
+
+// readExamples reads labelled JSONL files, returning the examples and a
+// digest of each file.
+func readExamples(paths []string, opt jsonl.Options) ([]train.Example, []bundle.File, error) {
+	var out []train.Example
+	var files []bundle.File
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		res, err := jsonl.Read(bytes.NewReader(raw), p, opt)
+		if err != nil {
+			return nil, nil, err
+		}
+		if res.Skipped > 0 {
+			fmt.Fprintf(os.Stderr, "%s: skipped %d bad line(s)\n", p, res.Skipped)
+		}
+		for _, r := range res.Records {
+			out = append(out, train.Example{Text: r.Input(), Label: r.Label})
+		}
+		files = append(files, bundle.File{Name: p, SHA256: bundle.SHA256(raw), Lines: len(res.Records)})
+	}
+	return out, files, nil
+}

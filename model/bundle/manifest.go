@@ -1,0 +1,89 @@
+// Package bundle reads and writes model bundles: a directory holding
+// model.onnx (the ONNX graph), vocab.tsv (the feature vocabulary) and
+// manifest.json (everything else needed to use and trust the model).
+// Bundles are written atomically and validated on load.
+package bundle
+
+import (
+	"time"
+
+	"github.com/gridtriage/gridtriage/classify/features"
+)
+
+// FormatVersion is the bundle format this build reads and writes.
+const FormatVersion = 1
+
+// File names inside a bundle directory.
+const (
+	ManifestFile = "manifest.json"
+	ModelFile    = "model.onnx"
+	VocabFile    = "vocab.tsv"
+)
+
+// Manifest describes a model bundle.
+type Manifest struct {
+	FormatVersion     int           `json:"format_version"`
+	ModelVersion      string        `json:"model_version"` // derived from the model's bytes
+	GridtriageVersion string        `json:"gridtriage_version"`
+	CreatedAt         time.Time     `json:"created_at"`
+	Labels            []string      `json:"labels"`
+	Features          features.Spec `json:"features"`
+	VocabularySize    int           `json:"vocabulary_size"`
+	Temperature       float32       `json:"temperature"`
+	Training          Training      `json:"training"`
+	DevMetrics        *Metrics      `json:"dev_metrics,omitempty"`
+	Thresholds        *Thresholds   `json:"thresholds,omitempty"`
+	Files             []File        `json:"files"`
+}
+
+// Training records how the model was trained.
+type Training struct {
+	Data       []File  `json:"data"`        // training files
+	Dev        []File  `json:"dev"`         // dev files (early stopping, calibration)
+	DataSHA256 string  `json:"data_sha256"` // over all training and dev files
+	Examples   int     `json:"examples"`
+	Seed       int64   `json:"seed"`
+	L2         float64 `json:"l2"`
+	Iterations int     `json:"iterations"`
+	Refit      bool    `json:"refit"` // refitted on train+dev after early stopping
+	Seconds    float64 `json:"seconds"`
+}
+
+// File names a file with its digest.
+type File struct {
+	Name   string `json:"name"`
+	SHA256 string `json:"sha256"`
+	Lines  int    `json:"lines,omitempty"`
+}
+
+// Metrics are the dev-set figures recorded at training time.
+type Metrics struct {
+	N        int     `json:"n"`
+	Accuracy float64 `json:"accuracy"`
+	MacroF1  float64 `json:"macro_f1"`
+	Top3     float64 `json:"top3_accuracy"`
+	ECE      float64 `json:"ece"`
+	LogLoss  float64 `json:"log_loss"`
+}
+
+// Thresholds are the confidence thresholds for automatic dispatch, chosen
+// on dev data to reach Target accuracy among the reports kept automatic.
+type Thresholds struct {
+	Target   float64            `json:"target"`
+	Global   float64            `json:"global"`
+	PerClass map[string]float64 `json:"per_class,omitempty"`
+	Coverage float64            `json:"coverage"` // share of dev reports kept automatic
+	ChosenOn string             `json:"chosen_on"`
+}
+
+// Threshold returns the threshold for label: its own when set, else the
+// global one.
+func (t *Thresholds) Threshold(label string) float64 {
+	if t == nil {
+		return 0
+	}
+	if v, ok := t.PerClass[label]; ok {
+		return v
+	}
+	return t.Global
+}

@@ -1,0 +1,145 @@
+// Package model serves a trained model bundle: it loads the bundle, opens an
+// ONNX Runtime session for it and classifies report texts through the
+// shared analysis and feature pipeline.
+package model
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/classify"
+	"github.com/gridtriage/gridtriage/classify/analysis"
+	"github.com/gridtriage/gridtriage/classify/features"
+	"github.com/gridtriage/gridtriage/model/bundle"
+	"github.com/gridtriage/gridtriage/model/ort"
+)
+
+// Model is an opened bundle. It is safe for concurrent use; Close it when
+// done.
+type Model struct {
+	Bundle   *bundle.Bundle
+	Dir      string
+	analyzer *analysis.Analyzer
+	session  *ort.Session
+	namer    classify.Namer
+}
+
+// Open loads the bundle in dir and starts its ONNX Runtime session. namer
+// may be nil.
+func Open(dir string, namer classify.Namer) (*Model, error) {
+	b, err := bundle.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	a, err := analysis.Default()
+	if err != nil {
+		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, err)
+	}
+	s, err := ort.Open(b.Model, len(b.Manifest.Labels))
+	if err != nil {
+		return nil, err
+	}
+	if namer == nil {
+		namer = func(string) string { return "" }
+	}
+	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer}, nil
+}
+
+// Close releases the ONNX Runtime session.
+func (m *Model) Close() error { return m.session.Close() }
+
+// Labels implements classify.Classifier.
+func (m *Model) Labels() []string { return m.Bundle.Manifest.Labels }
+
+// Version is the model version recorded in the manifest.
+func (m *Model) Version() string { return m.Bundle.Manifest.ModelVersion }
+
+// Vectorize turns raw report text into the model's feature vector.
+func (m *Model) Vectorize(text string) features.Vector {
+	b := m.Bundle
+	return features.Vectorize(b.Manifest.Features, m.analyzer, b.Vocab, m.analyzer.Normalize(text))
+}
+
+// Classify implements classify.Classifier.
+func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify.Prediction, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
+	}
+	vecs := make([]features.Vector, len(texts))
+	for i, t := range texts {
+		vecs[i] = m.Vectorize(t)
+	}
+	probs, err := m.session.Predict(vecs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]classify.Prediction, len(texts))
+	for i, p := range probs {
+		out[i] = m.prediction(p, k)
+		out[i].Reasons = m.reasons(vecs[i], out[i].Label, 5)
+	}
+	return out, nil
+}
+
+// prediction ranks the probabilities of one report.
+func (m *Model) prediction(p []float32, k int) classify.Prediction {
+	labels := m.Labels()
+	order := make([]int, len(p))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
+	k = max(1, min(k, len(order)))
+	pr := classify.Prediction{ModelVersion: m.Version(), Probabilities: make([]float64, len(p))}
+	for i, v := range p {
+		pr.Probabilities[i] = float64(v)
+	}
+	for _, i := range order[:k] {
+		pr.Top = append(pr.Top, classify.Scored{Label: labels[i], Name: m.namer(labels[i]), Probability: float64(p[i])})
+	}
+	pr.Label, pr.Name, pr.Probability = pr.Top[0].Label, pr.Top[0].Name, pr.Top[0].Probability
+	if len(order) > 1 {
+		pr.Margin = float64(p[order[0]] - p[order[1]])
+	}
+	return pr
+}
+
+// reasons returns the n terms of v that add most to label's score.
+func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reason {
+	k, ok := slices.BinarySearch(m.Labels(), label)
+	if !ok {
+		return nil
+	}
+	w := m.Bundle.Weights
+	best := map[string]float64{}
+	for j, i := range v.Indices {
+		contrib := float64(v.Values[j]) * float64(w.W[int(i)*w.Classes+k])
+		if contrib <= 0 {
+			continue
+		}
+		term := displayTerm(m.Bundle.Vocab.Terms[i-1])
+		if len([]rune(term)) < 2 {
+			continue
+		}
+		best[term] = max(best[term], contrib)
+	}
+	out := make([]classify.Reason, 0, len(best))
+	for t, c := range best {
+		out = append(out, classify.Reason{Term: t, Weight: c})
+	}
+	slices.SortFunc(out, func(a, b classify.Reason) int {
+		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
+	})
+	return out[:min(n, len(out))]
+}
+
+// displayTerm strips the namespace prefix of a vocabulary term.
+func displayTerm(t string) string {
+	if _, rest, ok := strings.Cut(t, ":"); ok {
+		return strings.ReplaceAll(rest, " ", "")
+	}
+	return t
+}

@@ -1,0 +1,217 @@
+package model_test
+
+import (
+	"bytes"
+	"context"
+	"math"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	"github.com/gridtriage/gridtriage/classify/analysis"
+	"github.com/gridtriage/gridtriage/datasets/jsonl"
+	"github.com/gridtriage/gridtriage/model"
+	"github.com/gridtriage/gridtriage/model/bundle"
+	"github.com/gridtriage/gridtriage/model/linear"
+	"github.com/gridtriage/gridtriage/model/onnx"
+	"github.com/gridtriage/gridtriage/model/train"
+)
+
+const corpusDir = "../datasets/corpus"
+
+func readSplit(t testing.TB, name string) []jsonl.Record {
+	t.Helper()
+	res, err := jsonl.ReadFile(filepath.Join(corpusDir, name+".jsonl"), jsonl.Options{RequireLabel: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Records
+}
+
+func examples(recs []jsonl.Record) []train.Example {
+	out := make([]train.Example, len(recs))
+	for i, r := range recs {
+		out[i] = train.Example{Text: r.Input(), Label: r.Label}
+	}
+	return out
+}
+
+var (
+	trainOnce   sync.Once
+	trainedDir  string
+	trainedBndl *bundle.Bundle
+	trainErr    error
+)
+
+// corpusBundle trains one model on the corpus train split (dev for early
+// stopping) and saves it, once per test binary.
+func corpusBundle(t *testing.T) (string, *bundle.Bundle) {
+	t.Helper()
+	trainOnce.Do(func() {
+		trainedBndl, trainErr = runJob(t)
+		if trainErr != nil {
+			return
+		}
+		trainedDir, trainErr = os.MkdirTemp("", "gridtriage-model-")
+		if trainErr == nil {
+			trainErr = bundle.Save(trainedDir, trainedBndl)
+		}
+	})
+	if trainErr != nil {
+		t.Fatal(trainErr)
+	}
+	return trainedDir, trainedBndl
+}
+
+func runJob(t testing.TB) (*bundle.Bundle, error) {
+	a, err := analysis.Default()
+	if err != nil {
+		return nil, err
+	}
+	job := train.Job{Config: train.DefaultConfig(), Train: examples(readSplit(t, "train")), Dev: examples(readSplit(t, "dev")), AutoTarget: 0.98, Version: "test"}
+	return job.Run(context.Background(), a)
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if trainedDir != "" {
+		os.RemoveAll(trainedDir)
+	}
+	os.Exit(code)
+}
+
+// TestONNXParity checks ONNX Runtime's probabilities against the Go
+// reference scorer on the whole corpus test split.
+func TestONNXParity(t *testing.T) {
+	dir, b := corpusBundle(t)
+	m, err := model.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	w, err := onnx.ReadWeights(b.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := &linear.Model{Labels: b.Manifest.Labels, Dim: w.Dim, W: w.W, B: w.B, Temperature: w.Temperature}
+	test := readSplit(t, "test")
+	texts := make([]string, len(test))
+	for i, r := range test {
+		texts[i] = r.Input()
+	}
+	preds, err := m.Classify(context.Background(), texts, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst := 0.0
+	for i, text := range texts {
+		want := ref.Probabilities(m.Vectorize(text))
+		for k, p := range preds[i].Probabilities {
+			worst = math.Max(worst, math.Abs(p-want[k]))
+		}
+	}
+	t.Logf("max |ONNX − Go| over %d reports × %d classes = %.2g", len(texts), len(b.Manifest.Labels), worst)
+	if worst > 1e-5 {
+		t.Errorf("ONNX and Go reference differ by %.3g, want ≤ 1e-5", worst)
+	}
+}
+
+// TestTrainingIsDeterministic trains twice with the same data and seed and
+// expects byte-identical ONNX models.
+func TestTrainingIsDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a second model")
+	}
+	_, first := corpusBundle(t)
+	second, err := runJob(t)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first.Model, second.Model) {
+		t.Fatalf("two trainings with seed %d gave different model.onnx (%s vs %s)", first.Manifest.Training.Seed,
+			bundle.SHA256(first.Model)[:12], bundle.SHA256(second.Model)[:12])
+	}
+	if *first.Manifest.DevMetrics != *second.Manifest.DevMetrics {
+		t.Errorf("dev metrics differ: %+v vs %+v", first.Manifest.DevMetrics, second.Manifest.DevMetrics)
+	}
+}
+
+// TestConcurrentClassify runs many classifications at once on one model;
+// run with -race it also checks the session design.
+func TestConcurrentClassify(t *testing.T) {
+	dir, _ := corpusBundle(t)
+	m, err := model.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	texts := []string{"小区门口井盖没了", "楼道里有人给电动车充电", "老板拖欠工资三个月"}
+	want, err := m.Classify(context.Background(), texts, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Go(func() {
+			for range 20 {
+				got, err := m.Classify(context.Background(), texts, 1)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				for i := range got {
+					if got[i].Label != want[i].Label || got[i].Probability != want[i].Probability {
+						t.Errorf("concurrent result %d differs: %v vs %v", i, got[i].Label, want[i].Label)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestOpenRejectsBadBundles(t *testing.T) {
+	dir, _ := corpusBundle(t)
+	tests := []struct {
+		name   string
+		mutate func(dir string) error
+	}{
+		{"missing manifest", func(d string) error { return os.Remove(filepath.Join(d, bundle.ManifestFile)) }},
+		{"corrupt model", func(d string) error { return os.WriteFile(filepath.Join(d, bundle.ModelFile), []byte("junk"), 0o644) }},
+		{"manifest not json", func(d string) error { return os.WriteFile(filepath.Join(d, bundle.ManifestFile), []byte("{"), 0o644) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := t.TempDir()
+			copyDir(t, dir, bad)
+			if err := tt.mutate(bad); err != nil {
+				t.Fatal(err)
+			}
+			if m, err := model.Open(bad, nil); err == nil {
+				m.Close()
+				t.Fatal("Open accepted a bad bundle")
+			} else {
+				t.Log(err)
+			}
+		})
+	}
+}
+
+func copyDir(t *testing.T, from, to string) {
+	t.Helper()
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(from, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

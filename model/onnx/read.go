@@ -1,0 +1,141 @@
+package onnx
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+
+	"google.golang.org/protobuf/encoding/protowire"
+)
+
+// Weights are the initializers of a model written by Export.
+type Weights struct {
+	Dim, Classes int
+	W            []float32 // Dim × Classes, feature-major
+	B            []float32
+	Temperature  float32
+}
+
+// ReadWeights parses the weight initializers back out of an exported model
+// and checks their shapes.
+func ReadWeights(model []byte) (*Weights, error) {
+	graph, err := field(model, 7)
+	if err != nil {
+		return nil, fmt.Errorf("model has no graph: %w", err)
+	}
+	tensors := map[string]rawTensor{}
+	err = eachField(graph, func(num protowire.Number, v []byte) error {
+		if num != 5 {
+			return nil
+		}
+		t, err := parseTensor(v)
+		tensors[t.name] = t
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	w, b, temp := tensors[WeightName], tensors[BiasName], tensors[TempName]
+	if len(w.dims) != 2 || w.dtype != tensorFloat || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
+		return nil, errors.New("model lacks the W, B or temperature initializer of the expected shape")
+	}
+	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), W: floats(w.raw), B: floats(b.raw)}
+	if t := floats(temp.raw); len(t) == 1 {
+		out.Temperature = t[0]
+	}
+	if len(out.W) != out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
+		return nil, fmt.Errorf("initializer sizes do not match: W %d for %d×%d, B %d", len(out.W), out.Dim, out.Classes, len(out.B))
+	}
+	return out, nil
+}
+
+type rawTensor struct {
+	name  string
+	dims  []int64
+	dtype uint64
+	raw   []byte
+}
+
+func parseTensor(b []byte) (rawTensor, error) {
+	var t rawTensor
+	err := eachField(b, func(num protowire.Number, v []byte) error {
+		switch num {
+		case 8:
+			t.name = string(v)
+		case 9:
+			t.raw = v
+		}
+		return nil
+	}, func(num protowire.Number, x uint64) {
+		switch num {
+		case 1:
+			t.dims = append(t.dims, int64(x))
+		case 2:
+			t.dtype = x
+		}
+	})
+	return t, err
+}
+
+func floats(raw []byte) []float32 {
+	out := make([]float32, len(raw)/4)
+	for i := range out {
+		out[i] = math.Float32frombits(binary.LittleEndian.Uint32(raw[4*i:]))
+	}
+	return out
+}
+
+// field returns the first length-delimited field num of msg.
+func field(msg []byte, num protowire.Number) ([]byte, error) {
+	var found []byte
+	err := eachField(msg, func(n protowire.Number, v []byte) error {
+		if n == num && found == nil {
+			found = v
+		}
+		return nil
+	})
+	if err == nil && found == nil {
+		err = fmt.Errorf("field %d missing", num)
+	}
+	return found, err
+}
+
+// eachField walks the top-level fields of msg, calling bytesFn for
+// length-delimited ones and varintFn (if given) for varints.
+func eachField(msg []byte, bytesFn func(protowire.Number, []byte) error, varintFn ...func(protowire.Number, uint64)) error {
+	for len(msg) > 0 {
+		num, typ, n := protowire.ConsumeTag(msg)
+		if n < 0 {
+			return protowire.ParseError(n)
+		}
+		msg = msg[n:]
+		switch typ {
+		case protowire.BytesType:
+			v, n := protowire.ConsumeBytes(msg)
+			if n < 0 {
+				return protowire.ParseError(n)
+			}
+			if err := bytesFn(num, v); err != nil {
+				return err
+			}
+			msg = msg[n:]
+		case protowire.VarintType:
+			x, n := protowire.ConsumeVarint(msg)
+			if n < 0 {
+				return protowire.ParseError(n)
+			}
+			for _, f := range varintFn {
+				f(num, x)
+			}
+			msg = msg[n:]
+		default:
+			n := protowire.ConsumeFieldValue(num, typ, msg)
+			if n < 0 {
+				return protowire.ParseError(n)
+			}
+			msg = msg[n:]
+		}
+	}
+	return nil
+}

@@ -143,3 +143,9 @@ func displayTerm(t string) string {
 	}
 	return t
 }
+
+// Threshold returns the automatic-dispatch threshold of label from the
+// bundle, or 0 when the bundle has none.
+func (m *Model) Threshold(label string) float64 {
+	return m.Bundle.Manifest.Thresholds.Threshold(label)
+}

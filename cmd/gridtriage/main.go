@@ -30,6 +30,7 @@ func commands() []command {
 		{"eval", "evaluate a model bundle on labelled JSONL", runEval},
 		{"classify", "classify JSONL or plain-text lines from stdin", runClassify},
 		{"corpus", "build the corpus splits (corpus build --src DIR --out DIR)", runCorpus},
+		{"serve", "serve the HTTP API", runServe},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

@@ -1,0 +1,234 @@
+package main
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/classify"
+)
+
+// MaxBatch is the largest batch of reports POST /v1/classify accepts.
+const MaxBatch = 256
+
+type classifyItem struct {
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text"`
+}
+
+type classifyRequest struct {
+	classifyItem
+	Reports []classifyItem `json:"reports,omitempty"`
+	TopK    int            `json:"top_k,omitempty"`
+}
+
+type classifyResult struct {
+	Label       string            `json:"label"`
+	Name        string            `json:"name,omitempty"`
+	Probability float64           `json:"probability"`
+	Top         []classify.Scored `json:"top"`
+	Reasons     []classify.Reason `json:"reasons,omitempty"`
+}
+
+// classify handles POST /v1/classify: one report, or a batch under
+// "reports".
+func (s *server) classify(c *gin.Context) {
+	var req classifyRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	batch := req.Reports != nil
+	items := req.Reports
+	if !batch {
+		items = []classifyItem{req.classifyItem}
+	}
+	if err := checkBatch(items); err != nil {
+		writeError(c, err)
+		return
+	}
+	k := req.TopK
+	if k <= 0 {
+		k = 3
+	}
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = gridtriage.Report{Title: it.Title, Text: it.Text}.Input()
+	}
+	m, release := s.models.acquire()
+	defer release()
+	preds, err := m.Classify(c.Request.Context(), texts, k)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	results := make([]classifyResult, len(preds))
+	for i, p := range preds {
+		results[i] = classifyResult{Label: p.Label, Name: p.Name, Probability: p.Probability, Top: p.Top, Reasons: p.Reasons}
+	}
+	if batch {
+		c.JSON(http.StatusOK, gin.H{"model_version": m.Version(), "results": results})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"model_version": m.Version(), "label": results[0].Label, "name": results[0].Name,
+		"probability": results[0].Probability, "top": results[0].Top, "reasons": results[0].Reasons})
+}
+
+// checkBatch validates the reports of a classify request.
+func checkBatch(items []classifyItem) error {
+	const op = "classify"
+	if len(items) == 0 {
+		return gridtriage.Errorf(op, gridtriage.KindInvalid, "reports is empty")
+	}
+	if len(items) > MaxBatch {
+		return gridtriage.Errorf(op, gridtriage.KindInvalid, "batch of %d reports is larger than %d", len(items), MaxBatch)
+	}
+	for i, it := range items {
+		if err := (gridtriage.Report{Title: it.Title, Text: it.Text}).Validate(); err != nil {
+			if len(items) > 1 {
+				return gridtriage.Errorf(op, gridtriage.KindInvalid, "report %d: %v", i, unwrapMsg(err))
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+func unwrapMsg(err error) string {
+	if ge, ok := err.(*gridtriage.Error); ok {
+		return ge.Err.Error()
+	}
+	return err.Error()
+}
+
+// modelInfo handles GET /v1/model.
+func (s *server) modelInfo(c *gin.Context) {
+	m, release := s.models.acquire()
+	defer release()
+	man := m.Bundle.Manifest
+	c.JSON(http.StatusOK, gin.H{
+		"model_version": man.ModelVersion, "format_version": man.FormatVersion, "created_at": man.CreatedAt,
+		"labels": man.Labels, "features": man.Features, "temperature": man.Temperature,
+		"dev_metrics": man.DevMetrics, "thresholds": man.Thresholds, "training": man.Training, "dir": m.Dir,
+	})
+}
+
+// reloadModel handles POST /v1/admin/model/reload.
+func (s *server) reloadModel(c *gin.Context) {
+	if err := s.reload(); err != nil {
+		writeError(c, err)
+		return
+	}
+	m, release := s.models.acquire()
+	defer release()
+	c.JSON(http.StatusOK, gin.H{"status": "reloaded", "model_version": m.Version()})
+}
+
+// createCase handles POST /v1/cases: 201 for a new case, 200 with the
+// existing one for a known external_id.
+func (s *server) createCase(c *gin.Context) {
+	var r gridtriage.Report
+	if !decodeJSON(c, &r) {
+		return
+	}
+	kase, created, err := s.cases.CreateCase(c.Request.Context(), r)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+		c.Header("Location", "/v1/cases/"+kase.ID)
+	}
+	c.JSON(status, kase)
+}
+
+func (s *server) getCase(c *gin.Context) {
+	kase, err := s.store.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, kase)
+}
+
+// listCases handles GET /v1/cases?status=&dept=&grid_id=&overdue=true.
+func (s *server) listCases(c *gin.Context) {
+	f := gridtriage.CaseFilter{Status: gridtriage.Status(c.Query("status")), Dept: c.Query("dept"), GridID: c.Query("grid_id"), Now: s.now()}
+	if f.Status != "" && !f.Status.Valid() {
+		writeError(c, gridtriage.Errorf("cases.List", gridtriage.KindInvalid, "unknown status %q", f.Status))
+		return
+	}
+	var err error
+	if f.Overdue, err = queryBool(c, "overdue"); err == nil {
+		f.Limit, err = queryInt(c, "limit", 100)
+	}
+	if err == nil {
+		f.Offset, err = queryInt(c, "offset", 0)
+	}
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	list, err := s.store.List(c.Request.Context(), f)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	if list == nil {
+		list = []*gridtriage.Case{}
+	}
+	c.JSON(http.StatusOK, gin.H{"cases": list, "count": len(list)})
+}
+
+type patchRequest struct {
+	Status gridtriage.Status `json:"status"`
+	Actor  string            `json:"actor,omitempty"`
+	Note   string            `json:"note,omitempty"`
+	Rating int               `json:"rating,omitempty"`
+}
+
+// patchCase handles PATCH /v1/cases/{id}: one lifecycle step.
+func (s *server) patchCase(c *gin.Context) {
+	var req patchRequest
+	if !decodeJSON(c, &req) {
+		return
+	}
+	if req.Status == "" {
+		writeError(c, gridtriage.Errorf("cases.Transition", gridtriage.KindInvalid, "status is required"))
+		return
+	}
+	kase, err := s.store.Transition(c.Request.Context(), c.Param("id"), req.Status, req.Actor, req.Note, req.Rating)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, kase)
+}
+
+func queryBool(c *gin.Context, key string) (bool, error) {
+	v := strings.TrimSpace(c.Query(key))
+	if v == "" {
+		return false, nil
+	}
+	b, err := strconv.ParseBool(v)
+	if err != nil {
+		return false, gridtriage.Errorf("http", gridtriage.KindInvalid, "%s must be true or false", key)
+	}
+	return b, nil
+}
+
+func queryInt(c *gin.Context, key string, def int) (int, error) {
+	v := strings.TrimSpace(c.Query(key))
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, gridtriage.Errorf("http", gridtriage.KindInvalid, "%s must be a non-negative integer", key)
+	}
+	return n, nil
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/datasets"
+	"github.com/gridtriage/gridtriage/dispatch"
+	"github.com/gridtriage/gridtriage/dispatch/sqlite"
+	"github.com/gridtriage/gridtriage/model"
+	"github.com/gridtriage/gridtriage/model/ort"
+)
+
+// serveConfig is the configuration of `gridtriage serve`.
+type serveConfig struct {
+	modelDir, addr, dataDir string
+	jurisdiction, overrides string
+	shutdownTimeout         time.Duration
+}
+
+func runServe(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var cfg serveConfig
+	fs.StringVar(&cfg.modelDir, "model", "models/default", "model bundle directory")
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	fs.StringVar(&cfg.dataDir, "data-dir", "var", "directory for the case database and index")
+	fs.StringVar(&cfg.jurisdiction, "jurisdiction", "", "TSV mapping grid_id to community and street")
+	fs.StringVar(&cfg.overrides, "responsibility", "", "TSV of a city's category → department overrides")
+	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on shutdown")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := ort.Init(); err != nil {
+		return err
+	}
+	srv, cleanup, err := newServer(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	return listenAndServe(ctx, cfg, srv)
+}
+
+// newServer opens the store and the model and wires the services.
+func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
+	tax, err := loadTaxonomy(cfg.overrides)
+	if err != nil {
+		return nil, nil, err
+	}
+	jur := dispatch.Jurisdiction{}
+	if cfg.jurisdiction != "" {
+		if jur, err = dispatch.LoadJurisdiction(cfg.jurisdiction); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
+		return nil, nil, err
+	}
+	store, err := sqlite.Open(ctx, cfg.dataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := openServingModel(cfg.modelDir, tax)
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	holder := newModelHolder(m)
+	s := &server{models: holder, store: store, taxonomy: tax, now: time.Now, started: time.Now()}
+	s.cases = &dispatch.Service{
+		Model:      holder.acquireForDispatch,
+		Dispatcher: &dispatch.Dispatcher{Taxonomy: tax, Jurisdiction: jur, Deadlines: dispatch.DefaultDeadlines()},
+		Store:      store,
+		Now:        time.Now,
+	}
+	var reloadMu sync.Mutex
+	s.reload = func() error {
+		reloadMu.Lock()
+		defer reloadMu.Unlock()
+		next, err := openServingModel(cfg.modelDir, tax)
+		if err != nil {
+			return gridtriage.E("model.Reload", gridtriage.KindInvalid, err)
+		}
+		holder.swap(next)
+		log.Printf("model reloaded: %s", next.Version())
+		return nil
+	}
+	cleanup := func() {
+		holder.close()
+		store.Close()
+	}
+	return s, cleanup, nil
+}
+
+// openServingModel opens a bundle and checks that its labels are taxonomy
+// codes, so every prediction can be dispatched.
+func openServingModel(dir string, tax *datasets.Taxonomy) (*model.Model, error) {
+	m, err := model.Open(dir, tax.Name)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range m.Labels() {
+		if _, ok := tax.Category(l); !ok {
+			m.Close()
+			return nil, gridtriage.Errorf("model.Open", gridtriage.KindInvalid, "model %s predicts %q, which is not a taxonomy category; serve a model trained on the 58-category corpus", dir, l)
+		}
+	}
+	return m, nil
+}
+
+func loadTaxonomy(overrides string) (*datasets.Taxonomy, error) {
+	tax, err := datasets.Default()
+	if err != nil || overrides == "" {
+		return tax, err
+	}
+	return tax.LoadOverrides(overrides)
+}
+
+// listenAndServe serves until ctx ends, reloading the model on SIGHUP and
+// letting in-flight requests finish on shutdown.
+func listenAndServe(ctx context.Context, cfg serveConfig, s *server) error {
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: s.router(), ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	go func() {
+		for range hup {
+			if err := s.reload(); err != nil {
+				log.Printf("model reload refused, keeping the current model: %v", err)
+			}
+		}
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	m, release := s.models.acquire()
+	log.Printf("gridtriage %s serving on http://%s (model %s, data %s)", Version, ln.Addr(), m.Version(), cfg.dataDir)
+	release()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Printf("shutting down: finishing in-flight requests")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}

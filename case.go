@@ -160,15 +160,15 @@ type Case struct {
 	ID string `json:"id"`
 	Report
 	Decision
-	Status       Status       `json:"status"`
-	DuplicateOf  string       `json:"duplicate_of,omitempty"`
-	Rating       int          `json:"rating,omitempty"` // 1–5 satisfaction, once closed
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
-	Overdue      bool         `json:"overdue"`
-	Transitions  []Transition `json:"transitions,omitempty"`
-	ReviewedBy   string       `json:"reviewed_by,omitempty"`
-	ReviewedAt   *time.Time   `json:"reviewed_at,omitempty"`
+	Status      Status       `json:"status"`
+	DuplicateOf string       `json:"duplicate_of,omitempty"`
+	Rating      int          `json:"rating,omitempty"` // 1–5 satisfaction, once closed
+	CreatedAt   time.Time    `json:"created_at"`
+	UpdatedAt   time.Time    `json:"updated_at"`
+	Overdue     bool         `json:"overdue"`
+	Transitions []Transition `json:"transitions,omitempty"`
+	ReviewedBy  string       `json:"reviewed_by,omitempty"`
+	ReviewedAt  *time.Time   `json:"reviewed_at,omitempty"`
 }
 
 // IsOverdue reports whether c missed a deadline at time now: not yet

@@ -126,7 +126,7 @@ func TestRiskCoverageAndThreshold(t *testing.T) {
 		target, threshold, coverage float64
 	}{
 		{0.98, 0.8, 0.6},
-		{0.75, 0.6, 1},  // 0.7 dips to 0.75 and recovers to 0.8: all reports
+		{0.75, 0.6, 1},   // 0.7 dips to 0.75 and recovers to 0.8: all reports
 		{0.78, 0.8, 0.6}, // the dip at 0.7 stops the search
 	}
 	for _, tt := range tests {

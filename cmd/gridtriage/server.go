@@ -38,7 +38,9 @@ func (s *server) router() *gin.Engine {
 	r := gin.New()
 	r.Use(gin.Recovery(), limitBody)
 	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) { writeError(c, gridtriage.Errorf("http", gridtriage.KindNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path)) })
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, gridtriage.Errorf("http", gridtriage.KindNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
+	})
 	r.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody("method_not_allowed", c.Request.Method+" is not allowed on "+c.Request.URL.Path))
 	})

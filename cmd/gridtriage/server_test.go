@@ -99,7 +99,7 @@ func TestCaseLifecycle(t *testing.T) {
 	if status == string(gridtriage.StatusReceived) {
 		step(t, ts, id, "dispatched", 200)
 	}
-	step(t, ts, id, "resolved", 409)   // skipping accepted
+	step(t, ts, id, "resolved", 409) // skipping accepted
 	step(t, ts, id, "accepted", 200)
 	step(t, ts, id, "dispatched", 409) // going back
 	step(t, ts, id, "resolved", 200)
@@ -236,5 +236,3 @@ func TestUncertainReportGoesToReview(t *testing.T) {
 		t.Errorf("uncertain case: status %v needs_review %v probability %v", c["status"], c["needs_review"], c["probability"])
 	}
 }
-
-

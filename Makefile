@@ -18,7 +18,7 @@ GO_SRC    := $(shell find . -name '*.go' -not -path './.cache/*') go.mod go.sum 
 
 export GRIDTRIAGE_ORT_LIB := $(abspath $(ORT_LIB))
 
-.PHONY: all build ort model test run corpus bench fuzz clean dict
+.PHONY: all build ort model test run corpus bench fuzz clean dict browser
 
 all: build
 
@@ -42,7 +42,14 @@ model: $(MODEL_DIR)/manifest.json
 $(MODEL_DIR)/manifest.json: $(BIN) $(CORPUS)/train.jsonl $(CORPUS)/dev.jsonl
 	$(BIN) train --data $(CORPUS)/train.jsonl --dev $(CORPUS)/dev.jsonl --refit --seed 1 --out $(MODEL_DIR)
 
-test: $(ORT_LIB) $(MODEL_DIR)/manifest.json
+# Headless Chromium (and a CJK font) for the report and browser tests,
+# from Debian's packages when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei) >/dev/null || \
+	  { echo "could not install chromium: run 'apt-get install chromium' as root" >&2; exit 1; }; }
+
+test: $(ORT_LIB) $(MODEL_DIR)/manifest.json browser
 	go vet ./...
 	go test -count=1 ./...
 	$(BIN) eval --model $(MODEL_DIR) --data $(CORPUS)/test.jsonl --fail-under 0.90

@@ -267,3 +267,34 @@ func mostConfused(labels []string, m [][]int, k int) []Pair {
 	slices.SortStableFunc(pairs, func(a, b Pair) int { return cmp.Compare(b.Count, a.Count) })
 	return pairs[:min(k, len(pairs))]
 }
+
+// Bin is one confidence bin of a reliability diagram.
+type Bin struct {
+	Lo, Hi     float64
+	Confidence float64 // mean top-1 confidence in the bin
+	Accuracy   float64 // share correct in the bin
+	Count      int
+}
+
+// Reliability splits top-1 confidences into equal-width bins.
+func Reliability(conf []float64, correct []bool, bins int) []Bin {
+	out := make([]Bin, bins)
+	for b := range out {
+		out[b].Lo, out[b].Hi = float64(b)/float64(bins), float64(b+1)/float64(bins)
+	}
+	for i, c := range conf {
+		b := min(int(c*float64(bins)), bins-1)
+		out[b].Confidence += c
+		if correct[i] {
+			out[b].Accuracy++
+		}
+		out[b].Count++
+	}
+	for b := range out {
+		if n := float64(out[b].Count); n > 0 {
+			out[b].Confidence /= n
+			out[b].Accuracy /= n
+		}
+	}
+	return out
+}

@@ -83,9 +83,9 @@ func ChooseThresholds(conf []float64, correct []bool, predicted []string, target
 	return global, coverage, perClass
 }
 
-// Automatic reports, for samples and thresholds, the share kept automatic
+// AutomaticShare reports, for samples and thresholds, the share kept automatic
 // and their accuracy.
-func Automatic(conf []float64, correct []bool, predicted []string, threshold func(label string) float64) (coverage, accuracy float64, kept []bool) {
+func AutomaticShare(conf []float64, correct []bool, predicted []string, threshold func(label string) float64) (coverage, accuracy float64, kept []bool) {
 	kept = make([]bool, len(conf))
 	n, right := 0, 0
 	for i, c := range conf {

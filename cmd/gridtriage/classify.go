@@ -13,6 +13,7 @@ import (
 	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model"
+	"github.com/gridtriage/gridtriage/model/ort"
 )
 
 // classifyBatch is how many input lines are classified together.
@@ -39,6 +40,9 @@ func runClassify(ctx context.Context, args []string) error {
 	if *modelDir == "" {
 		fs.Usage()
 		return usageErr("classify needs --model")
+	}
+	if err := ort.Init(); err != nil {
+		return err
 	}
 	tax, err := datasets.Default()
 	if err != nil {

@@ -13,26 +13,17 @@ import (
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/eval"
 	"github.com/gridtriage/gridtriage/model"
+	"github.com/gridtriage/gridtriage/model/ort"
 )
 
 // evalOutput is the JSON that `gridtriage eval --json` prints.
 type evalOutput struct {
 	eval.Report
 	ModelVersion     string               `json:"model_version"`
-	Automatic        *automatic           `json:"automatic,omitempty"`
+	Automatic        *eval.Automatic      `json:"automatic,omitempty"`
 	RiskCoverage     []eval.CoveragePoint `json:"risk_coverage"`
 	LeadDeptAccuracy *float64             `json:"lead_dept_accuracy,omitempty"`
 	Baseline         *eval.Comparison     `json:"baseline,omitempty"`
-}
-
-// automatic describes automatic dispatch under the bundle's thresholds.
-type automatic struct {
-	Target     float64    `json:"target"`
-	Threshold  float64    `json:"threshold"`
-	ChosenOn   string     `json:"chosen_on"`
-	Coverage   float64    `json:"coverage"`
-	Accuracy   float64    `json:"accuracy"`
-	AccuracyCI [2]float64 `json:"accuracy_ci95"`
 }
 
 func runEval(ctx context.Context, args []string) error {
@@ -43,6 +34,7 @@ func runEval(ctx context.Context, args []string) error {
 	failUnder := fs.Float64("fail-under", 0, "exit 1 when accuracy is below this")
 	baseline := fs.String("baseline", "", "older model bundle to compare with (exit 1 when the new one is significantly worse)")
 	errorsFile := fs.String("errors", "", "write misclassified reports as JSONL to this file")
+	htmlFile := fs.String("html", "", "write a self-contained HTML report to this file")
 	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
 	seed := fs.Uint64("seed", 1, "seed of the bootstrap")
 	if err := fs.Parse(args); err != nil {
@@ -51,6 +43,9 @@ func runEval(ctx context.Context, args []string) error {
 	if *modelDir == "" || *data == "" {
 		fs.Usage()
 		return usageErr("eval needs --model and --data")
+	}
+	if err := ort.Init(); err != nil {
+		return err
 	}
 	tax, err := datasets.Default()
 	if err != nil {
@@ -73,13 +68,20 @@ func runEval(ctx context.Context, args []string) error {
 	conf, correct, predicted := eval.Confidences(m.Labels(), samples)
 	out.RiskCoverage = eval.RiskCoverage(conf, correct)
 	if th := m.Bundle.Manifest.Thresholds; th != nil {
-		cov, acc, kept := eval.Automatic(conf, correct, predicted, th.Threshold)
-		out.Automatic = &automatic{Target: th.Target, Threshold: th.Global, ChosenOn: th.ChosenOn, Coverage: cov, Accuracy: acc,
+		cov, acc, kept := eval.AutomaticShare(conf, correct, predicted, th.Threshold)
+		out.Automatic = &eval.Automatic{Target: th.Target, Threshold: th.Global, ChosenOn: th.ChosenOn, Coverage: cov, Accuracy: acc,
 			AccuracyCI: eval.BootstrapAccuracy(keptOnly(correct, kept), *seed)}
 	}
 	out.LeadDeptAccuracy = leadDeptAccuracy(tax, res.Records, preds)
 	if *errorsFile != "" {
 		if err := writeErrors(*errorsFile, res.Records, preds); err != nil {
+			return err
+		}
+	}
+	if *htmlFile != "" {
+		page := eval.Page{Report: out.Report, ModelVersion: out.ModelVersion, DataName: *data, Automatic: out.Automatic,
+			LeadDept: out.LeadDeptAccuracy, Curve: out.RiskCoverage, Bins: eval.Reliability(conf, correct, eval.ECEBins), Names: tax.Name}
+		if err := writeHTML(*htmlFile, page); err != nil {
 			return err
 		}
 	}
@@ -231,4 +233,17 @@ func printReport(out evalOutput) {
 		fmt.Printf("\nbaseline: accuracy %.4f → %.4f; new-only right %d, baseline-only right %d; McNemar p = %.4g\n",
 			b.BaselineAccuracy, b.NewAccuracy, b.NewOnlyRight, b.BaselineOnlyRight, b.PValue)
 	}
+}
+
+// writeHTML writes the analyst report to path.
+func writeHTML(path string, page eval.Page) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := eval.WriteHTML(f, page); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -31,6 +31,8 @@ func commands() []command {
 		{"classify", "classify JSONL or plain-text lines from stdin", runClassify},
 		{"corpus", "build the corpus splits (corpus build --src DIR --out DIR)", runCorpus},
 		{"serve", "serve the HTTP API", runServe},
+		{"cv", "cross-validate and draw a learning curve on labelled JSONL", runCV},
+		{"audit", "list training examples whose label cross-validation doubts", runAudit},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

@@ -63,3 +63,6 @@ dict:
 
 clean:
 	rm -rf bin $(MODEL_DIR)
+
+bench: $(BIN) $(ORT_LIB)
+	scripts/bench.sh

@@ -72,7 +72,7 @@ func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify
 	for i, t := range texts {
 		vecs[i] = m.Vectorize(t)
 	}
-	probs, err := m.session.Predict(vecs)
+	probs, err := m.Predict(vecs)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,8 @@ func (m *Model) prediction(p []float32, k int) classify.Prediction {
 	return pr
 }
 
-// reasons returns the n terms of v that add most to label's score.
+// reasons returns the n words (or word pairs) of v that add most to
+// label's score.
 func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reason {
 	k, ok := slices.BinarySearch(m.Labels(), label)
 	if !ok {
@@ -120,8 +121,10 @@ func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reaso
 		if contrib <= 0 {
 			continue
 		}
-		term := displayTerm(m.Bundle.Vocab.Terms[i-1])
-		if len([]rune(term)) < 2 {
+		raw := m.Bundle.Vocab.Terms[i-1]
+		term := displayTerm(raw)
+		// Words read better than character n-grams, which overlap.
+		if m.Bundle.Vocab.Group(i) != features.GroupWord || len([]rune(term)) < 2 {
 			continue
 		}
 		best[term] = max(best[term], contrib)
@@ -148,4 +151,10 @@ func displayTerm(t string) string {
 // bundle, or 0 when the bundle has none.
 func (m *Model) Threshold(label string) float64 {
 	return m.Bundle.Manifest.Thresholds.Threshold(label)
+}
+
+// Predict scores feature vectors on ONNX Runtime and returns the calibrated
+// probabilities.
+func (m *Model) Predict(vecs []features.Vector) ([][]float32, error) {
+	return m.session.Predict(vecs)
 }

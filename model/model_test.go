@@ -46,7 +46,7 @@ var (
 
 // corpusBundle trains one model on the corpus train split (dev for early
 // stopping) and saves it, once per test binary.
-func corpusBundle(t *testing.T) (string, *bundle.Bundle) {
+func corpusBundle(t testing.TB) (string, *bundle.Bundle) {
 	t.Helper()
 	trainOnce.Do(func() {
 		trainedBndl, trainErr = runJob(t)

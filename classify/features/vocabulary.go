@@ -14,20 +14,20 @@ import (
 // Term groups. Each group is L2-normalised on its own, as a union of
 // separate vectorisers would be.
 const (
-	GroupWord = iota // word n-grams (and lead-line words)
+	GroupWord = iota // word n-grams
+	GroupLead        // words of a short first line (a title)
 	GroupChar        // character n-grams
 	numGroups
 )
 
 // Vocabulary maps terms to feature indices and holds their IDF weights.
 // Index 0 is reserved for padding, so term i of Terms has index i+1. Terms
-// are ordered by group, then by term, so GroupStart tells each index's
-// group.
+// are ordered by group, then by term, so each group is a range of indices.
 type Vocabulary struct {
-	Terms     []string
-	IDF       []float32
-	CharStart int32 // first index of the character group
-	index     map[string]int32
+	Terms []string
+	IDF   []float32
+	start [numGroups + 1]int32 // first index of each group; the last is Size()
+	index map[string]int32
 }
 
 // Size is the number of feature indices including the padding index 0.
@@ -38,15 +38,19 @@ func (v *Vocabulary) Lookup(term []byte) int32 { return v.index[string(term)] }
 
 // Group returns the term group of a feature index.
 func (v *Vocabulary) Group(idx int32) int {
-	if idx >= v.CharStart {
-		return GroupChar
+	g := 0
+	for g+1 < numGroups && idx >= v.start[g+1] {
+		g++
 	}
-	return GroupWord
+	return g
 }
 
 func termGroup(t string) int {
-	if strings.HasPrefix(t, charPrefix) {
+	switch {
+	case strings.HasPrefix(t, charPrefix):
 		return GroupChar
+	case strings.HasPrefix(t, leadPrefix):
+		return GroupLead
 	}
 	return GroupWord
 }
@@ -92,11 +96,18 @@ func BuildVocabulary(spec Spec, docs [][]string) *Vocabulary {
 
 func (v *Vocabulary) reindex() {
 	v.index = make(map[string]int32, len(v.Terms))
-	v.CharStart = int32(len(v.Terms) + 1)
-	for i, t := range v.Terms {
+	for g := range v.start {
+		v.start[g] = int32(len(v.Terms) + 1)
+	}
+	v.start[0] = 1
+	for i := len(v.Terms) - 1; i >= 0; i-- {
+		t := v.Terms[i]
 		v.index[t] = int32(i + 1)
-		if termGroup(t) == GroupChar && v.CharStart > int32(i+1) {
-			v.CharStart = int32(i + 1)
+		v.start[termGroup(t)] = int32(i + 1)
+	}
+	for g := numGroups - 1; g > 0; g-- { // an empty group starts where the next does
+		if v.start[g] > v.start[g+1] {
+			v.start[g] = v.start[g+1]
 		}
 	}
 }

@@ -39,6 +39,8 @@ func runCV(ctx context.Context, args []string) error {
 	asJSON := fs.Bool("json", false, "print one JSON object")
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the fold assignment")
+	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
+	specFlags(fs, &cfg.Spec)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -33,6 +33,8 @@ func commands() []command {
 		{"serve", "serve the HTTP API", runServe},
 		{"cv", "cross-validate and draw a learning curve on labelled JSONL", runCV},
 		{"audit", "list training examples whose label cross-validation doubts", runAudit},
+		{"bench", "measure in-process classification throughput and latency", runBench},
+		{"loadgen", "send a bounded HTTP load to a local server", runLoadgen},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/gridtriage/gridtriage/classify/analysis"
+	"github.com/gridtriage/gridtriage/classify/features"
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model/bundle"
 	"github.com/gridtriage/gridtriage/model/train"
@@ -24,6 +25,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
+	specFlags(fs, &cfg.Spec)
 	refit := fs.Bool("refit", false, "after early stopping on dev, refit on train+dev for the chosen number of iterations")
 	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")
 	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
@@ -96,4 +98,18 @@ func readExamples(paths []string, opt jsonl.Options) ([]train.Example, []bundle.
 		files = append(files, bundle.File{Name: p, SHA256: bundle.SHA256(raw), Lines: len(res.Records)})
 	}
 	return out, files, nil
+}
+
+// specFlags registers the feature-spec flags shared by train and cv.
+func specFlags(fs *flag.FlagSet, spec *features.Spec) {
+	fs.Func("word-ngrams", "word n-gram range, e.g. 1-2 (default 1-2)", func(v string) error {
+		_, err := fmt.Sscanf(v, "%d-%d", &spec.WordMinN, &spec.WordMaxN)
+		return err
+	})
+	fs.Func("char-ngrams", "character n-gram range, e.g. 1-3 (default 1-3)", func(v string) error {
+		_, err := fmt.Sscanf(v, "%d-%d", &spec.CharMinN, &spec.CharMaxN)
+		return err
+	})
+	fs.IntVar(&spec.MinDF, "min-df", spec.MinDF, "drop terms found in fewer training reports")
+	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own word features")
 }

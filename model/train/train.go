@@ -41,7 +41,7 @@ type Config struct {
 
 // DefaultConfig is the configuration of the default models.
 func DefaultConfig() Config {
-	return Config{Spec: features.DefaultSpec(), L2: 1e-5, MaxIter: 300, Patience: 25, Balanced: true, Seed: 1}
+	return Config{Spec: features.DefaultSpec(), L2: 3e-5, MaxIter: 300, Patience: 25, Balanced: true, Seed: 1}
 }
 
 // Progress reports one optimiser iteration.

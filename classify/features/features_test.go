@@ -1,0 +1,80 @@
+package features
+
+import (
+	"bytes"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// spaceSegmenter splits on spaces: enough to test features without gse.
+type spaceSegmenter struct{}
+
+func (spaceSegmenter) Words(text string) []string { return strings.Fields(text) }
+
+func TestTerms(t *testing.T) {
+	spec := Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 2, MinDF: 1, MaxFeatures: 100, LeadLine: true}
+	var got []string
+	Terms(spec, spaceSegmenter{}, "井盖 没了\n快 修", func(b []byte) { got = append(got, string(b)) })
+	want := []string{
+		"t:井盖", "t:没了",
+		"w:井盖", "w:没了", "w:快", "w:修", "w:井盖 没了", "w:没了 快", "w:快 修",
+		"c:井", "c:盖", "c:井盖", "c:没", "c:了", "c:没了", "c:快", "c:修",
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("terms\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestVocabularyRoundTripAndGroups(t *testing.T) {
+	spec := Spec{WordMinN: 1, WordMaxN: 1, CharMinN: 1, CharMaxN: 1, MinDF: 2, MaxFeatures: 100, Sublinear: true, LeadLine: true}
+	docs := []string{"标题 甲\n正文 乙", "标题 丙\n正文 甲", "甲 乙"}
+	var terms [][]string
+	for _, d := range docs {
+		terms = append(terms, DistinctTerms(spec, spaceSegmenter{}, d))
+	}
+	v := BuildVocabulary(spec, terms)
+	for _, term := range v.Terms {
+		if strings.HasPrefix(term, "w:丙") {
+			t.Errorf("term %q with df 1 kept at min_df 2", term)
+		}
+	}
+	var buf bytes.Buffer
+	if _, err := v.WriteTo(&buf); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadVocabulary(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(back.Terms, v.Terms) || !slices.Equal(back.IDF, v.IDF) || back.start != v.start {
+		t.Fatal("vocabulary changed in a write/read round trip")
+	}
+	vec := Vectorize(spec, spaceSegmenter{}, v, docs[0])
+	var sums [numGroups]float64
+	for k, i := range vec.Indices {
+		sums[v.Group(i)] += float64(vec.Values[k] * vec.Values[k])
+		if k > 0 && vec.Indices[k-1] >= i {
+			t.Fatal("indices not strictly ascending")
+		}
+	}
+	for g, s := range sums {
+		if s != 0 && math.Abs(s-1) > 1e-5 {
+			t.Errorf("group %d has squared norm %.6f, want 1", g, s)
+		}
+	}
+	if sums[GroupLead] == 0 || sums[GroupWord] == 0 || sums[GroupChar] == 0 {
+		t.Errorf("a group is empty: %v", sums)
+	}
+}
+
+func TestReadVocabularyRejects(t *testing.T) {
+	for _, in := range []string{"w:a\n", "w:a\t-1\n", "w:b\t1\nw:a\t1\n", "\t1\n"} {
+		if _, err := ReadVocabulary(strings.NewReader(in)); err == nil {
+			t.Errorf("accepted %q", in)
+		}
+	}
+}

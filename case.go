@@ -220,3 +220,30 @@ func (c *Case) CreationNote() string {
 	}
 	return "dispatched automatically"
 }
+
+// Feedback is a dispatcher's confirmation or correction of a category: a
+// labelled example for the next training run.
+type Feedback struct {
+	CaseID    string    `json:"case_id"`
+	Title     string    `json:"title,omitempty"`
+	Text      string    `json:"text"`
+	Label     string    `json:"label"`
+	Predicted string    `json:"predicted"`
+	Corrected bool      `json:"corrected"`
+	Reviewer  string    `json:"reviewer"`
+	Note      string    `json:"note,omitempty"`
+	At        time.Time `json:"at"`
+}
+
+// ReviewStore is the part of the store the review queue needs.
+type ReviewStore interface {
+	// ReviewQueue lists cases waiting for review: most urgent and earliest
+	// deadline first, then the least certain.
+	ReviewQueue(ctx context.Context, limit int) ([]*Case, error)
+	// Review stores a reviewed decision: the case is dispatched with it and
+	// the feedback recorded, atomically. It fails with KindConflict unless
+	// the case is waiting for review.
+	Review(ctx context.Context, id string, d Decision, fb Feedback) (*Case, error)
+	// Feedback returns every recorded feedback, oldest first.
+	Feedback(ctx context.Context) ([]Feedback, error)
+}

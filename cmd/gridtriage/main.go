@@ -35,6 +35,8 @@ func commands() []command {
 		{"audit", "list training examples whose label cross-validation doubts", runAudit},
 		{"bench", "measure in-process classification throughput and latency", runBench},
 		{"loadgen", "send a bounded HTTP load to a local server", runLoadgen},
+		{"feedback", "export reviewed cases as training JSONL (feedback export --data-dir DIR)", runFeedback},
+		{"publish", "copy a gated bundle into the serving directory atomically", runPublish},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

@@ -61,8 +61,10 @@ func testModel(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if modelDir != "" {
-		os.RemoveAll(modelDir)
+	for _, dir := range []string{modelDir, smallDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

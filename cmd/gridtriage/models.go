@@ -64,3 +64,10 @@ func (h *modelHolder) close() {
 	g.refs.Wait()
 	g.m.Close()
 }
+
+// version is the current model's version.
+func (h *modelHolder) version() string {
+	m, release := h.acquire()
+	defer release()
+	return m.Version()
+}

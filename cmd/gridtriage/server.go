@@ -54,6 +54,8 @@ func (s *server) router() *gin.Engine {
 	v1.GET("/cases", s.listCases)
 	v1.GET("/cases/:id", s.getCase)
 	v1.PATCH("/cases/:id", s.patchCase)
+	v1.GET("/review", s.reviewQueue)
+	v1.POST("/review/:id", s.review)
 	return r
 }
 
@@ -149,3 +151,6 @@ func (s *server) readyz(c *gin.Context) {
 	defer release()
 	c.JSON(http.StatusOK, gin.H{"status": "ready", "model_version": m.Version(), "uptime_seconds": int(time.Since(s.started).Seconds())})
 }
+
+// currentVersion is the serving model's version.
+func (s *server) currentVersion() string { return s.models.version() }

@@ -23,9 +23,16 @@ func testServer(t *testing.T) (*httptest.Server, *server) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(cleanup)
+	return newTestHTTP(t, s), s
+}
+
+// newTestHTTP serves s's router on a loopback test server.
+func newTestHTTP(t *testing.T, s *server) *httptest.Server {
+	t.Helper()
 	ts := httptest.NewServer(s.router())
-	t.Cleanup(func() { ts.Close(); cleanup() })
-	return ts, s
+	t.Cleanup(ts.Close)
+	return ts
 }
 
 func call(t *testing.T, ts *httptest.Server, method, path, body string) (int, map[string]any) {
@@ -227,7 +234,7 @@ func TestHealthAndModel(t *testing.T) {
 }
 
 func TestUncertainReportGoesToReview(t *testing.T) {
-	ts, _ := testServer(t)
+	ts := reviewEverything(t)
 	code, c := call(t, ts, "POST", "/v1/cases", `{"external_id":"u-1","text":"你好"}`)
 	if code != 201 {
 		t.Fatalf("%d %v", code, c)

@@ -1,0 +1,81 @@
+package dispatch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gridtriage/gridtriage"
+)
+
+// ReviewRequest is a dispatcher's decision on a case waiting for review.
+type ReviewRequest struct {
+	Label    string `json:"label"`
+	LeadDept string `json:"lead_dept,omitempty"`
+	Note     string `json:"note,omitempty"`
+	Reviewer string `json:"reviewer,omitempty"`
+}
+
+// Redecide returns c's decision with the category set by a person: the
+// responsibility matrix, urgency and deadlines follow the new category; a
+// lead department, when given, overrides the matrix.
+func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Time) (gridtriage.Decision, error) {
+	const op = "review.Decide"
+	cat, ok := d.Taxonomy.Category(req.Label)
+	if !ok {
+		return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown category %q", req.Label)
+	}
+	if req.LeadDept != "" {
+		if _, ok := d.Taxonomy.Department(req.LeadDept); !ok {
+			return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown department %q", req.LeadDept)
+		}
+	}
+	dec := c.Decision
+	dec.Category, dec.CategoryName = cat.Code, cat.Name
+	dec.LeadDept, dec.Joint = cat.Lead, false
+	dec.CoDepts = slices.Clone(cat.Co)
+	urgency, rules := urgencyScore(c.Input(), cat)
+	dec.Urgency = string(urgency)
+	dec.Rules = append(rules, "人工复核: "+reviewNote(c.Category, req))
+	if req.LeadDept != "" && req.LeadDept != dec.LeadDept {
+		dec.CoDepts = slices.DeleteFunc(append([]string{dec.LeadDept}, dec.CoDepts...), func(s string) bool { return s == req.LeadDept })
+		dec.LeadDept = req.LeadDept
+		dec.Rules = append(dec.Rules, "人工指定牵头部门 "+req.LeadDept)
+	}
+	d.territory(&dec, cat, c.GridID)
+	d.setDeadlines(&dec, urgency, c.ReportedAt, now)
+	dec.NeedsReview, dec.Automatic = false, false
+	return dec, nil
+}
+
+func reviewNote(predicted string, req ReviewRequest) string {
+	s := "确认 " + req.Label
+	if predicted != req.Label {
+		s = fmt.Sprintf("由 %s 改为 %s", predicted, req.Label)
+	}
+	if n := strings.TrimSpace(req.Note); n != "" {
+		s += " (" + n + ")"
+	}
+	return s
+}
+
+// Review applies a dispatcher's decision to a case waiting for review,
+// dispatches it and records the example for retraining.
+func (s *Service) Review(ctx context.Context, store gridtriage.ReviewStore, id string, req ReviewRequest) (*gridtriage.Case, error) {
+	if strings.TrimSpace(req.Reviewer) == "" {
+		return nil, gridtriage.Errorf("review.Decide", gridtriage.KindInvalid, "reviewer is required")
+	}
+	c, err := s.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	dec, err := s.Dispatcher.Redecide(c, req, s.Now())
+	if err != nil {
+		return nil, err
+	}
+	fb := gridtriage.Feedback{CaseID: id, Title: c.Title, Text: c.Text, Label: req.Label, Predicted: c.Category,
+		Corrected: req.Label != c.Category, Reviewer: req.Reviewer, Note: req.Note}
+	return store.Review(ctx, id, dec, fb)
+}

@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gridtriage/gridtriage"
+)
+
+func openTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func newCase(ext, urgency string, dispatchBy time.Time, margin float64, review bool) *gridtriage.Case {
+	c := &gridtriage.Case{
+		Report:   gridtriage.Report{ExternalID: ext, Text: "报告 " + ext},
+		Decision: gridtriage.Decision{Category: "QT01", LeadDept: "JD", Urgency: urgency, DispatchBy: dispatchBy, ResolveBy: dispatchBy.Add(time.Hour), Margin: margin, NeedsReview: review, Automatic: !review},
+		Status:   gridtriage.StatusReceived,
+	}
+	if !review {
+		c.Status = gridtriage.StatusDispatched
+	}
+	return c
+}
+
+func TestReviewQueueOrder(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 28, 9, 0, 0, 0, time.UTC)
+	for _, c := range []*gridtriage.Case{
+		newCase("general-late", "general", t0.Add(30*time.Minute), 0.1, true),
+		newCase("urgent-sure", "urgent", t0.Add(5*time.Minute), 0.6, true),
+		newCase("urgent-unsure", "urgent", t0.Add(5*time.Minute), 0.05, true),
+		newCase("consult", "consult", t0, 0.0, true),
+		newCase("general-early", "general", t0.Add(10*time.Minute), 0.9, true),
+		newCase("automatic", "urgent", t0, 0.0, false),
+	} {
+		if _, _, err := db.Create(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, err := db.ReviewQueue(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"urgent-unsure", "urgent-sure", "general-early", "general-late", "consult"}
+	if len(q) != len(want) {
+		t.Fatalf("queue has %d cases, want %d", len(q), len(want))
+	}
+	for i, c := range q {
+		if c.ExternalID != want[i] {
+			t.Errorf("position %d: %s, want %s", i, c.ExternalID, want[i])
+		}
+	}
+}
+
+func TestReviewOnlyOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	c, _, err := db.Create(ctx, newCase("r", "general", time.Now(), 0.1, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := c.Decision
+	dec.Category, dec.LeadDept, dec.NeedsReview = "SZ02", "ZJ", false
+	fb := gridtriage.Feedback{CaseID: c.ID, Text: c.Text, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
+	got, err := db.Review(ctx, c.ID, dec, fb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != gridtriage.StatusDispatched || got.Category != "SZ02" || got.ReviewedBy != "张调度" || got.ReviewedAt == nil {
+		t.Errorf("reviewed case %+v", got)
+	}
+	if _, err := db.Review(ctx, c.ID, dec, fb); gridtriage.KindOf(err) != gridtriage.KindConflict {
+		t.Errorf("second review: %v, want a conflict", err)
+	}
+	list, err := db.Feedback(ctx)
+	if err != nil || len(list) != 1 || !list[0].Corrected || list[0].Label != "SZ02" {
+		t.Errorf("feedback %+v %v", list, err)
+	}
+}
+
+func TestIdempotentCreateAndTransitions(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	first, created, err := db.Create(ctx, newCase("same", "general", time.Now(), 0.5, false))
+	if err != nil || !created {
+		t.Fatal(err, created)
+	}
+	again, created, err := db.Create(ctx, newCase("same", "urgent", time.Now(), 0.5, false))
+	if err != nil || created || again.ID != first.ID || again.Urgency != "general" {
+		t.Fatalf("re-create: %v created %v id %s", err, created, again.ID)
+	}
+	if _, err := db.Transition(ctx, first.ID, gridtriage.StatusClosed, "x", "", 0); gridtriage.KindOf(err) != gridtriage.KindConflict {
+		t.Errorf("skip to closed: %v", err)
+	}
+	if _, err := db.Transition(ctx, "nope", gridtriage.StatusAccepted, "x", "", 0); gridtriage.KindOf(err) != gridtriage.KindNotFound {
+		t.Errorf("unknown case: %v", err)
+	}
+	if _, err := db.Transition(ctx, first.ID, gridtriage.StatusAccepted, "x", "", 3); gridtriage.KindOf(err) != gridtriage.KindInvalid {
+		t.Errorf("rating on accept: %v", err)
+	}
+	var ge *gridtriage.Error
+	_, err = db.Get(ctx, "missing")
+	if !errors.As(err, &ge) || ge.Kind != gridtriage.KindNotFound {
+		t.Errorf("get missing: %v", err)
+	}
+}
+
+func TestReopenKeepsData(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := db.Create(ctx, newCase("durable", "general", time.Now(), 0.5, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	db, err = Open(ctx, dir) // migrations run again without harm
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := db.Get(ctx, c.ID); err != nil || got.ExternalID != "durable" {
+		t.Fatalf("after reopen: %v %v", got, err)
+	}
+}

@@ -168,7 +168,12 @@ type Case struct {
 	Overdue     bool         `json:"overdue"`
 	Transitions []Transition `json:"transitions,omitempty"`
 	ReviewedBy  string       `json:"reviewed_by,omitempty"`
-	ReviewedAt  *time.Time   `json:"reviewed_at,omitempty"`
+	// Similarity is, for a duplicate, how close its text is to the case it
+	// duplicates.
+	Similarity float64 `json:"similarity,omitempty"`
+	// Reporters lists the duplicate reports merged into this case.
+	Reporters  []Reporter `json:"reporters,omitempty"`
+	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
 }
 
 // IsOverdue reports whether c missed a deadline at time now: not yet
@@ -246,4 +251,14 @@ type ReviewStore interface {
 	Review(ctx context.Context, id string, d Decision, fb Feedback) (*Case, error)
 	// Feedback returns every recorded feedback, oldest first.
 	Feedback(ctx context.Context) ([]Feedback, error)
+}
+
+// Reporter is a duplicate report merged into a case.
+type Reporter struct {
+	DuplicateID  string    `json:"duplicate_id"`
+	ExternalID   string    `json:"external_id"`
+	Channel      string    `json:"channel,omitempty"`
+	ReporterRole string    `json:"reporter_role,omitempty"`
+	Similarity   float64   `json:"similarity"`
+	At           time.Time `json:"at"`
 }

@@ -77,5 +77,9 @@ func (s *Service) Review(ctx context.Context, store gridtriage.ReviewStore, id s
 	}
 	fb := gridtriage.Feedback{CaseID: id, Title: c.Title, Text: c.Text, Label: req.Label, Predicted: c.Category,
 		Corrected: req.Label != c.Category, Reviewer: req.Reviewer, Note: req.Note}
-	return store.Review(ctx, id, dec, fb)
+	reviewed, err := store.Review(ctx, id, dec, fb)
+	if err == nil {
+		s.changed(reviewed)
+	}
+	return reviewed, err
 }

@@ -14,6 +14,8 @@ type Model interface {
 	// Threshold is the confidence below which a case predicted as label
 	// goes to review.
 	Threshold(label string) float64
+	// TextSimilarity compares two report texts for duplicate detection.
+	TextSimilarity(a, b string) float64
 }
 
 // Service classifies, dispatches and stores incoming reports.
@@ -24,6 +26,12 @@ type Service struct {
 	Dispatcher *Dispatcher
 	Store      gridtriage.CaseStore
 	Now        func() time.Time
+	// FindDuplicate, when set, returns the open case a report repeats (and
+	// the similarity), or "".
+	FindDuplicate func(r gridtriage.Report, category string, now time.Time, similarity func(a, b string) float64) (string, float64, error)
+	// Changed, when set, is told of every case the service stores or
+	// changes (to keep the search index current).
+	Changed func(c *gridtriage.Case)
 }
 
 // CreateCase turns a report into a stored case. A report whose external id
@@ -54,7 +62,23 @@ func (s *Service) CreateCase(ctx context.Context, r gridtriage.Report) (*gridtri
 	if dec.Automatic {
 		c.Status = gridtriage.StatusDispatched
 	}
-	return s.Store.Create(ctx, c)
+	if s.FindDuplicate != nil {
+		if dup, sim, err := s.FindDuplicate(r, dec.Category, s.Now(), m.TextSimilarity); err == nil && dup != "" {
+			c.Status, c.DuplicateOf, c.Similarity = gridtriage.StatusDuplicate, dup, sim
+			c.NeedsReview, c.Automatic = false, false
+		}
+	}
+	stored, created, err := s.Store.Create(ctx, c)
+	if err == nil && created {
+		s.changed(stored)
+	}
+	return stored, created, err
+}
+
+func (s *Service) changed(c *gridtriage.Case) {
+	if s.Changed != nil && c != nil {
+		s.Changed(c)
+	}
 }
 
 func (s *Service) decide(ctx context.Context, m Model, r gridtriage.Report, p classify.Prediction) (gridtriage.Decision, error) {

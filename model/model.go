@@ -6,8 +6,10 @@ package model
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/classify"
@@ -157,4 +159,51 @@ func (m *Model) Threshold(label string) float64 {
 // probabilities.
 func (m *Model) Predict(vecs []features.Vector) ([][]float32, error) {
 	return m.session.Predict(vecs)
+}
+
+// TextSimilarity is the cosine of the IDF-weighted character 2- and 3-gram
+// counts of two report texts. Grams the vocabulary lacks (place names,
+// numbers) get the highest IDF, so shared places weigh more than shared
+// stock phrases.
+func (m *Model) TextSimilarity(a, b string) float64 {
+	va, vb := m.gramWeights(a), m.gramWeights(b)
+	var dot, na, nb float64
+	for g, x := range va {
+		na += x * x
+		dot += x * vb[g]
+	}
+	for _, y := range vb {
+		nb += y * y
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+func (m *Model) gramWeights(text string) map[string]float64 {
+	vocab := m.Bundle.Vocab
+	maxIDF := 0.0
+	for _, v := range vocab.IDF {
+		maxIDF = math.Max(maxIDF, float64(v))
+	}
+	var runes []rune
+	for _, r := range m.analyzer.Normalize(text) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			runes = append(runes, r)
+		}
+	}
+	out := map[string]float64{}
+	buf := []byte("c:")
+	for n := 2; n <= 3; n++ {
+		for i := 0; i+n <= len(runes); i++ {
+			g := string(runes[i : i+n])
+			idf := maxIDF
+			if k := vocab.Lookup(append(buf[:2], g...)); k > 0 {
+				idf = float64(vocab.IDF[k-1])
+			}
+			out[g] += idf
+		}
+	}
+	return out
 }

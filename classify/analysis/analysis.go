@@ -33,3 +33,6 @@ func (a *Analyzer) Normalize(text string) string { return a.norm.Normalize(text)
 
 // Words returns the words of normalised text.
 func (a *Analyzer) Words(text string) []string { return a.seg.Words(text) }
+
+// Tokens returns the words of normalised text with their byte offsets.
+func (a *Analyzer) Tokens(text string) []segment.Token { return a.seg.Tokens(text) }

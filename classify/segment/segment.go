@@ -88,3 +88,27 @@ func DomainTerms() []string {
 	}
 	return terms
 }
+
+// Token is a word with its byte offsets in the text it came from.
+type Token struct {
+	Term       string
+	Start, End int
+}
+
+// Tokens returns the words of normalised text with their byte offsets,
+// leaving out white space and punctuation.
+func (s *Segmenter) Tokens(text string) []Token {
+	var out []Token
+	pos := 0
+	for _, w := range s.seg.Cut(text) {
+		start := pos
+		if i := strings.Index(text[pos:], w); i >= 0 {
+			start = pos + i
+		}
+		pos = start + len(w)
+		if isWord(w) {
+			out = append(out, Token{Term: w, Start: start, End: pos})
+		}
+	}
+	return out
+}

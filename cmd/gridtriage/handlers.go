@@ -206,6 +206,7 @@ func (s *server) patchCase(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	s.indexCase(kase)
 	c.JSON(http.StatusOK, kase)
 }
 

@@ -37,6 +37,7 @@ func commands() []command {
 		{"loadgen", "send a bounded HTTP load to a local server", runLoadgen},
 		{"feedback", "export reviewed cases as training JSONL (feedback export --data-dir DIR)", runFeedback},
 		{"publish", "copy a gated bundle into the serving directory atomically", runPublish},
+		{"reindex", "rebuild the case search index from the database", runReindex},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

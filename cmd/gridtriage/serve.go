@@ -17,6 +17,7 @@ import (
 	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/dispatch"
+	"github.com/gridtriage/gridtriage/dispatch/search"
 	"github.com/gridtriage/gridtriage/dispatch/sqlite"
 	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/ort"
@@ -27,6 +28,8 @@ type serveConfig struct {
 	modelDir, addr, dataDir string
 	jurisdiction, overrides string
 	shutdownTimeout         time.Duration
+	dupWindow               time.Duration
+	dupThreshold            float64
 }
 
 func runServe(ctx context.Context, args []string) error {
@@ -37,6 +40,8 @@ func runServe(ctx context.Context, args []string) error {
 	fs.StringVar(&cfg.dataDir, "data-dir", "var", "directory for the case database and index")
 	fs.StringVar(&cfg.jurisdiction, "jurisdiction", "", "TSV mapping grid_id to community and street")
 	fs.StringVar(&cfg.overrides, "responsibility", "", "TSV of a city's category → department overrides")
+	fs.DurationVar(&cfg.dupWindow, "duplicate-window", search.DefaultWindow, "how far back a new report is compared with open cases")
+	fs.Float64Var(&cfg.dupThreshold, "duplicate-threshold", search.DefaultThreshold, "text similarity from which a report is merged into an open case")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on shutdown")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -58,6 +63,12 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if cfg.dupWindow <= 0 {
+		cfg.dupWindow = search.DefaultWindow
+	}
+	if cfg.dupThreshold <= 0 {
+		cfg.dupThreshold = search.DefaultThreshold
+	}
 	jur := dispatch.Jurisdiction{}
 	if cfg.jurisdiction != "" {
 		if jur, err = dispatch.LoadJurisdiction(cfg.jurisdiction); err != nil {
@@ -71,18 +82,27 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := openServingModel(cfg.modelDir, tax)
+	index, err := openIndex(ctx, cfg.dataDir, store)
 	if err != nil {
 		store.Close()
 		return nil, nil, err
 	}
+	m, err := openServingModel(cfg.modelDir, tax)
+	if err != nil {
+		index.Close()
+		store.Close()
+		return nil, nil, err
+	}
 	holder := newModelHolder(m)
-	s := &server{models: holder, store: store, taxonomy: tax, now: time.Now, started: time.Now()}
+	s := &server{models: holder, store: store, index: index, taxonomy: tax, now: time.Now, started: time.Now(), dataDir: cfg.dataDir}
+	dupes := &search.Duplicates{Index: index, Window: cfg.dupWindow, Threshold: cfg.dupThreshold}
 	s.cases = &dispatch.Service{
-		Model:      holder.acquireForDispatch,
-		Dispatcher: &dispatch.Dispatcher{Taxonomy: tax, Jurisdiction: jur, Deadlines: dispatch.DefaultDeadlines()},
-		Store:      store,
-		Now:        time.Now,
+		Model:         holder.acquireForDispatch,
+		Dispatcher:    &dispatch.Dispatcher{Taxonomy: tax, Jurisdiction: jur, Deadlines: dispatch.DefaultDeadlines()},
+		Store:         store,
+		Now:           time.Now,
+		FindDuplicate: dupes.Find,
+		Changed:       s.indexCase,
 	}
 	var reloadMu sync.Mutex
 	s.reload = func() error {
@@ -98,6 +118,7 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	}
 	cleanup := func() {
 		holder.close()
+		s.index.Close()
 		store.Close()
 	}
 	return s, cleanup, nil

@@ -15,6 +15,7 @@ import (
 	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/dispatch"
+	"github.com/gridtriage/gridtriage/dispatch/search"
 	"github.com/gridtriage/gridtriage/dispatch/sqlite"
 )
 
@@ -25,6 +26,8 @@ const MaxBodyBytes = 1 << 20
 type server struct {
 	models   *modelHolder
 	store    *sqlite.DB
+	index    *search.Index
+	dataDir  string
 	cases    *dispatch.Service
 	taxonomy *datasets.Taxonomy
 	now      func() time.Time
@@ -52,7 +55,9 @@ func (s *server) router() *gin.Engine {
 	v1.POST("/admin/model/reload", s.reloadModel)
 	v1.POST("/cases", s.createCase)
 	v1.GET("/cases", s.listCases)
+	v1.GET("/cases/search", s.searchCases)
 	v1.GET("/cases/:id", s.getCase)
+	v1.GET("/cases/:id/similar", s.similarCases)
 	v1.PATCH("/cases/:id", s.patchCase)
 	v1.GET("/review", s.reviewQueue)
 	v1.POST("/review/:id", s.review)

@@ -50,6 +50,12 @@ func (d *DB) Create(ctx context.Context, c *gridtriage.Case) (*gridtriage.Case, 
 		if err := insertTransition(ctx, tx, c.ID, "", gridtriage.StatusReceived, now, "system", "reported"); err != nil {
 			return err
 		}
+		if c.DuplicateOf != "" {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO reporters (case_id, duplicate_id, external_id, channel, reporter_role, similarity, at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.DuplicateOf, c.ID, c.ExternalID, c.Channel, c.ReporterRole, c.Similarity, formatTime(now)); err != nil {
+				return err
+			}
+		}
 		if c.Status == gridtriage.StatusReceived {
 			return nil
 		}
@@ -78,6 +84,9 @@ func (d *DB) Get(ctx context.Context, id string) (*gridtriage.Case, error) {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	if c.Transitions, err = d.transitions(ctx, id); err != nil {
+		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
+	}
+	if c.Reporters, err = d.reporters(ctx, id); err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	c.Overdue = c.IsOverdue(d.Now())
@@ -257,4 +266,42 @@ func storageKind(err error) gridtriage.Kind {
 		return gridtriage.KindUnavailable
 	}
 	return gridtriage.KindInternal
+}
+
+func (d *DB) reporters(ctx context.Context, id string) ([]gridtriage.Reporter, error) {
+	rows, err := d.db.QueryContext(ctx, `SELECT duplicate_id, external_id, channel, reporter_role, similarity, at FROM reporters WHERE case_id = ? ORDER BY id`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []gridtriage.Reporter
+	for rows.Next() {
+		var r gridtriage.Reporter
+		var at string
+		if err := rows.Scan(&r.DuplicateID, &r.ExternalID, &r.Channel, &r.ReporterRole, &r.Similarity, &at); err != nil {
+			return nil, err
+		}
+		r.At = parseTime(at)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// All calls f for every case, oldest first (for rebuilding the index).
+func (d *DB) All(ctx context.Context, f func(*gridtriage.Case) error) error {
+	rows, err := d.db.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases ORDER BY created_at, id`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return err
+		}
+		if err := f(c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

@@ -7,8 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-
-	"github.com/gridtriage/gridtriage/dispatch/sqlite"
 )
 
 // feedbackRecord is one exported example, in the training JSONL format.
@@ -34,10 +32,7 @@ func runFeedback(ctx context.Context, args []string) error {
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*dataDir + "/" + sqlite.FileName); err != nil {
-		return fmt.Errorf("no case database in %s: %w", *dataDir, err)
-	}
-	db, err := sqlite.Open(ctx, *dataDir)
+	db, err := openExistingDB(ctx, *dataDir)
 	if err != nil {
 		return err
 	}

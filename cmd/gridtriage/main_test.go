@@ -15,6 +15,10 @@ import (
 
 const corpusDir = "../../datasets/corpus"
 
+// EnvTestModel names a trained corpus bundle the tests may use instead of
+// training their own (`make test` points it at models/default).
+const EnvTestModel = "GRIDTRIAGE_TEST_MODEL"
+
 var (
 	modelOnce sync.Once
 	modelDir  string
@@ -25,6 +29,9 @@ var (
 // stopping and thresholds) once per test binary and returns its directory.
 func testModel(t *testing.T) string {
 	t.Helper()
+	if dir := os.Getenv(EnvTestModel); dir != "" {
+		return dir
+	}
 	modelOnce.Do(func() {
 		modelDir, modelErr = os.MkdirTemp("", "gridtriage-cmd-model-")
 		if modelErr != nil {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/gridtriage/gridtriage/dispatch/sqlite"
 )
@@ -16,10 +17,7 @@ func runReindex(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*dataDir + "/" + sqlite.FileName); err != nil {
-		return fmt.Errorf("no case database in %s: %w", *dataDir, err)
-	}
-	db, err := sqlite.Open(ctx, *dataDir)
+	db, err := openExistingDB(ctx, *dataDir)
 	if err != nil {
 		return err
 	}
@@ -29,4 +27,13 @@ func runReindex(ctx context.Context, args []string) error {
 		return err
 	}
 	return idx.Close()
+}
+
+// openExistingDB opens the case database of a data directory that must
+// already hold one.
+func openExistingDB(ctx context.Context, dataDir string) (*sqlite.DB, error) {
+	if _, err := os.Stat(filepath.Join(dataDir, sqlite.FileName)); err != nil {
+		return nil, fmt.Errorf("no case database in %s: %w", dataDir, err)
+	}
+	return sqlite.Open(ctx, dataDir)
 }

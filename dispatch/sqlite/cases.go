@@ -124,16 +124,21 @@ func (d *DB) List(ctx context.Context, f gridtriage.CaseFilter) ([]*gridtriage.C
 	}
 	q += ` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`
 	args = append(args, limit, max(0, f.Offset))
+	return d.queryCases(ctx, "cases.List", q, args...)
+}
+
+// queryCases runs a query selecting caseColumns and scans every row.
+func (d *DB) queryCases(ctx context.Context, op, q string, args ...any) ([]*gridtriage.Case, error) {
 	rows, err := d.db.QueryContext(ctx, q, args...)
 	if err != nil {
-		return nil, gridtriage.E("cases.List", gridtriage.KindInternal, err)
+		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	defer rows.Close()
 	var out []*gridtriage.Case
 	for rows.Next() {
 		c, err := scanCase(rows)
 		if err != nil {
-			return nil, gridtriage.E("cases.List", gridtriage.KindInternal, err)
+			return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 		}
 		c.Overdue = c.IsOverdue(d.Now())
 		out = append(out, c)

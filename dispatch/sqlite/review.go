@@ -16,25 +16,11 @@ func (d *DB) ReviewQueue(ctx context.Context, limit int) ([]*gridtriage.Case, er
 	if limit <= 0 || limit > 1000 {
 		limit = 100
 	}
-	rows, err := d.db.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases
+	return d.queryCases(ctx, "review.Queue", `SELECT `+caseColumns+` FROM cases
 		WHERE status = 'received' AND needs_review = 1
 		ORDER BY CASE urgency WHEN 'urgent' THEN 0 WHEN 'general' THEN 1 ELSE 2 END,
 		         dispatch_by, json_extract(decision, '$.margin'), id
 		LIMIT ?`, limit)
-	if err != nil {
-		return nil, gridtriage.E("review.Queue", gridtriage.KindInternal, err)
-	}
-	defer rows.Close()
-	var out []*gridtriage.Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, gridtriage.E("review.Queue", gridtriage.KindInternal, err)
-		}
-		c.Overdue = c.IsOverdue(d.Now())
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // Review implements gridtriage.ReviewStore.

@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/gridtriage/gridtriage/classify/features"
+	"github.com/gridtriage/gridtriage/eval"
 	"github.com/gridtriage/gridtriage/model/linear"
 )
 
@@ -38,7 +39,7 @@ func (d devSet) score(params []float64, dim, classes int) (loss, acc float64) {
 	correct := 0
 	for i, v := range d.x {
 		scores(params, bias, classes, v, p)
-		if argmax(p) == d.y[i] {
+		if eval.Argmax(p) == d.y[i] {
 			correct++
 		}
 		linear.Softmax(p)
@@ -46,16 +47,6 @@ func (d devSet) score(params []float64, dim, classes int) (loss, acc float64) {
 	}
 	n := float64(len(d.x))
 	return loss / n, float64(correct) / n
-}
-
-func argmax(p []float64) int {
-	best := 0
-	for k, v := range p {
-		if v > p[best] {
-			best = k
-		}
-	}
-	return best
 }
 
 // earlyStop is an optimize.Converger that scores the dev set after every

@@ -115,16 +115,22 @@ type searchResult struct {
 }
 
 func (s *server) respondHits(c *gin.Context, hits []search.Hit) {
+	out := s.hitsToResults(hits)
+	c.JSON(http.StatusOK, gin.H{"results": out, "count": len(out)})
+}
+
+// hitsToResults joins hits with the cases they name.
+func (s *server) hitsToResults(hits []search.Hit) []searchResult {
 	out := make([]searchResult, 0, len(hits))
 	for _, h := range hits {
-		kase, err := s.store.Get(c.Request.Context(), h.ID)
+		kase, err := s.store.Get(s.ctx(), h.ID)
 		if err != nil {
 			continue // indexed but gone from the database: skip
 		}
 		out = append(out, searchResult{Hit: h, Category: kase.Category, CategoryName: kase.CategoryName, LeadDept: kase.LeadDept,
 			Status: kase.Status, Rating: kase.Rating, CreatedAt: kase.CreatedAt})
 	}
-	c.JSON(http.StatusOK, gin.H{"results": out, "count": len(out)})
+	return out
 }
 
 func queryTime(c *gin.Context, key string) (time.Time, error) {

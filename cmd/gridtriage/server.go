@@ -2,9 +2,12 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"html/template"
 	"io"
 	"net/http"
+	"net/url"
 	"time"
 	"unicode/utf8"
 
@@ -28,6 +31,7 @@ type server struct {
 	store    *sqlite.DB
 	index    *search.Index
 	dataDir  string
+	pages    *template.Template
 	cases    *dispatch.Service
 	taxonomy *datasets.Taxonomy
 	now      func() time.Time
@@ -49,6 +53,9 @@ func (s *server) router() *gin.Engine {
 	})
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
+	s.pages = s.reviewTemplate()
+	r.GET("/review", s.reviewPage)
+	r.POST("/review/:id", s.reviewSubmit)
 	v1 := r.Group("/v1")
 	v1.POST("/classify", s.classify)
 	v1.GET("/model", s.modelInfo)
@@ -159,3 +166,8 @@ func (s *server) readyz(c *gin.Context) {
 
 // currentVersion is the serving model's version.
 func (s *server) currentVersion() string { return s.models.version() }
+
+// ctx is the context of background lookups made while rendering pages.
+func (s *server) ctx() context.Context { return context.Background() }
+
+func urlEscape(v string) string { return url.QueryEscape(v) }

@@ -20,6 +20,9 @@ export GRIDTRIAGE_ORT_LIB := $(abspath $(ORT_LIB))
 
 .PHONY: all build ort model test run corpus bench fuzz clean dict browser
 
+FUZZTIME ?= 60s
+FUZZ_TARGETS := FuzzNormalize:./classify/normalize FuzzVectorize:./classify/features FuzzParseLine:./datasets/jsonl
+
 all: build
 
 ort: $(ORT_LIB)
@@ -52,6 +55,7 @@ browser:
 test: $(ORT_LIB) $(MODEL_DIR)/manifest.json browser
 	go vet ./...
 	GRIDTRIAGE_TEST_MODEL=$(abspath $(MODEL_DIR)) go test -count=1 -timeout 30m ./...
+	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 	$(BIN) eval --model $(MODEL_DIR) --data $(CORPUS)/test.jsonl --fail-under 0.90
 
 run: $(BIN) $(MODEL_DIR)/manifest.json
@@ -63,6 +67,13 @@ dict:
 
 clean:
 	rm -rf bin $(MODEL_DIR)
+
+# Each fuzz target for FUZZTIME (make test runs 5 s each; seeds in the tests and testdata/fuzz).
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "fuzz $${t%%:*} for $(FUZZTIME)"; \
+	  go test -run '^$$' -fuzz "^$${t%%:*}$$" -fuzztime $(FUZZTIME) $${t#*:} || exit 1; \
+	done
 
 bench: $(BIN) $(ORT_LIB)
 	scripts/bench.sh

@@ -16,6 +16,10 @@ import (
 // Normalizer converts text to canonical form. It is safe for concurrent use.
 type Normalizer struct {
 	t2s *opencc.OpenCC
+	// traditional caches, per Han character, whether OpenCC converts it on
+	// its own; a text none of whose characters converts skips the
+	// dictionary walk, which dominates the cost of normalising.
+	traditional sync.Map // rune → bool
 }
 
 var (
@@ -49,10 +53,10 @@ func (n *Normalizer) Normalize(s string) string {
 	return Mask(s)
 }
 
-// toSimplified converts traditional characters; pure ASCII and texts with
-// no Han characters skip the dictionary walk.
+// toSimplified converts traditional characters; texts without any skip the
+// dictionary walk.
 func (n *Normalizer) toSimplified(s string) string {
-	if !hasHan(s) {
+	if !n.hasTraditional(s) {
 		return s
 	}
 	out, err := n.t2s.Convert(s)
@@ -62,9 +66,23 @@ func (n *Normalizer) toSimplified(s string) string {
 	return out
 }
 
-func hasHan(s string) bool {
+// hasTraditional reports whether any character of s is converted by
+// OpenCC's traditional → simplified tables.
+func (n *Normalizer) hasTraditional(s string) bool {
 	for _, r := range s {
-		if r >= 0x2E80 {
+		if r < 0x2E80 {
+			continue
+		}
+		if v, ok := n.traditional.Load(r); ok {
+			if v.(bool) {
+				return true
+			}
+			continue
+		}
+		out, err := n.t2s.Convert(string(r))
+		changed := err == nil && out != string(r)
+		n.traditional.Store(r, changed)
+		if changed {
 			return true
 		}
 	}

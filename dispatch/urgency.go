@@ -98,3 +98,9 @@ func questionOnly(text string) bool {
 	t := strings.TrimSpace(text)
 	return questionCues.MatchString(t) && !complaintCues.MatchString(t)
 }
+
+// UrgencyOf returns the urgency the dispatcher gives text reported under
+// category, with the rules that set it.
+func UrgencyOf(text string, category datasets.Category) (datasets.Urgency, []string) {
+	return urgencyScore(text, category)
+}

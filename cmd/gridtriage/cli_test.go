@@ -54,7 +54,7 @@ func TestEvalJSONContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, key := range []string{"n", "accuracy", "macro_f1", "top3_accuracy", "ece", "per_class", "target", "meets_target",
-		"accuracy_ci95", "weighted_f1", "brier", "confusion", "most_confused", "automatic", "risk_coverage", "lead_dept_accuracy"} {
+		"accuracy_ci95", "weighted_f1", "brier", "confusion", "most_confused", "automatic", "risk_coverage", "lead_dept_accuracy", "urgency_accuracy"} {
 		if _, ok := got[key]; !ok {
 			t.Errorf("eval --json lacks %q", key)
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/gridtriage/gridtriage/classify"
 	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
+	"github.com/gridtriage/gridtriage/dispatch"
 	"github.com/gridtriage/gridtriage/eval"
 	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/ort"
@@ -23,6 +24,7 @@ type evalOutput struct {
 	Automatic        *eval.Automatic      `json:"automatic,omitempty"`
 	RiskCoverage     []eval.CoveragePoint `json:"risk_coverage"`
 	LeadDeptAccuracy *float64             `json:"lead_dept_accuracy,omitempty"`
+	UrgencyAccuracy  *float64             `json:"urgency_accuracy,omitempty"`
 	Baseline         *eval.Comparison     `json:"baseline,omitempty"`
 }
 
@@ -73,6 +75,7 @@ func runEval(ctx context.Context, args []string) error {
 			AccuracyCI: eval.BootstrapAccuracy(keptOnly(correct, kept), *seed)}
 	}
 	out.LeadDeptAccuracy = leadDeptAccuracy(tax, res.Records, preds)
+	out.UrgencyAccuracy = urgencyAccuracy(tax, res.Records, preds)
 	if *errorsFile != "" {
 		if err := writeErrors(*errorsFile, res.Records, preds); err != nil {
 			return err
@@ -211,6 +214,9 @@ func printReport(out evalOutput) {
 	if out.LeadDeptAccuracy != nil {
 		fmt.Printf("lead dept     %.4f\n", *out.LeadDeptAccuracy)
 	}
+	if out.UrgencyAccuracy != nil {
+		fmt.Printf("urgency       %.4f\n", *out.UrgencyAccuracy)
+	}
 	fmt.Printf("\n%-10s %9s %9s %9s %8s\n", "label", "precision", "recall", "f1", "support")
 	labels := slices.Sorted(func(yield func(string) bool) {
 		for l := range out.PerClass {
@@ -246,4 +252,25 @@ func writeHTML(path string, page eval.Page) error {
 		return err
 	}
 	return f.Close()
+}
+
+// urgencyAccuracy is the share of reports carrying an urgency whose
+// dispatched urgency (from the predicted category and the text) matches it.
+func urgencyAccuracy(tax *datasets.Taxonomy, recs []jsonl.Record, preds []classify.Prediction) *float64 {
+	right, n := 0, 0
+	for i, r := range recs {
+		cat, ok := tax.Category(preds[i].Label)
+		if r.Urgency == "" || !ok {
+			continue
+		}
+		n++
+		if u, _ := dispatch.UrgencyOf(r.Input(), cat); string(u) == r.Urgency {
+			right++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	acc := float64(right) / float64(n)
+	return &acc
 }

@@ -59,7 +59,7 @@ test: $(ORT_LIB) $(MODEL_DIR)/manifest.json browser
 	$(BIN) eval --model $(MODEL_DIR) --data $(CORPUS)/test.jsonl --fail-under 0.90
 
 run: $(BIN) $(MODEL_DIR)/manifest.json
-	$(BIN) serve --model $(MODEL_DIR) --addr $(ADDR) --data-dir $(DATA_DIR)
+	$(BIN) serve --model $(MODEL_DIR) --addr $(ADDR) --data-dir $(DATA_DIR) --jurisdiction config/jurisdiction.tsv
 
 # Regenerates the pruned gse dictionary from the module cache (build time only).
 dict:

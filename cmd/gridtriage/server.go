@@ -6,6 +6,7 @@ import (
 	"errors"
 	"html/template"
 	"io"
+	"log"
 	"net/http"
 	"net/url"
 	"time"
@@ -112,6 +113,7 @@ func writeError(c *gin.Context, err error) {
 		msg = ge.Err.Error()
 	}
 	if status == http.StatusInternalServerError {
+		log.Printf("%s %s: %v", c.Request.Method, c.Request.URL.Path, err)
 		msg = "internal error"
 	}
 	if status == http.StatusServiceUnavailable {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -241,5 +242,41 @@ func TestUncertainReportGoesToReview(t *testing.T) {
 	}
 	if c["needs_review"] != true || c["status"] != "received" || c["automatic"] != false {
 		t.Errorf("uncertain case: status %v needs_review %v probability %v", c["status"], c["needs_review"], c["probability"])
+	}
+}
+
+// TestConcurrentCaseCreation creates cases from many clients at once:
+// every one is acknowledged and stored (write transactions take the lock
+// up front instead of failing to upgrade it).
+func TestConcurrentCaseCreation(t *testing.T) {
+	ts, s := testServer(t)
+	texts := []string{"井盖没了", "楼道里有人给电动车充电", "老板拖欠工资", "楼上装修太吵", "路灯不亮了"}
+	var wg sync.WaitGroup
+	errs := make(chan string, 100)
+	for w := 0; w < 16; w++ {
+		wg.Go(func() {
+			for i := 0; i < 5; i++ {
+				body := fmt.Sprintf(`{"external_id":"c-%d-%d","text":"%s","grid_id":"G-%d"}`, w, i, texts[i], w)
+				resp, err := http.Post(ts.URL+"/v1/cases", "application/json", strings.NewReader(body))
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 201 {
+					errs <- fmt.Sprintf("status %d", resp.StatusCode)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	list, err := s.store.List(context.Background(), gridtriage.CaseFilter{Limit: 1000})
+	if err != nil || len(list) != 80 {
+		t.Errorf("%d cases stored (%v), want 80", len(list), err)
 	}
 }

@@ -39,7 +39,7 @@ type DB struct {
 func Open(ctx context.Context, dataDir string) (*DB, error) {
 	const op = "sqlite.Open"
 	dsn := "file:" + filepath.Join(dataDir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)"
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)

@@ -16,24 +16,10 @@ import time
 import zlib
 
 import jieba
+from common import load
 from sklearn.metrics import accuracy_score, f1_score
 
 jieba.setLogLevel(60)
-
-
-def load(path):
-    texts, labels = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            r = json.loads(line)
-            t = r.get("text") or ""
-            if r.get("title"):
-                t = r["title"] + "\n" + t
-            texts.append(t)
-            labels.append(r["label"])
-    return texts, labels
 
 
 def seg(text):

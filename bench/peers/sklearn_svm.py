@@ -10,28 +10,13 @@ import sys
 import time
 
 import jieba
+from common import load
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 
 jieba.setLogLevel(60)
-
-
-def load(path):
-    texts, labels = [], []
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if not line:
-                continue
-            r = json.loads(line)
-            t = r.get("text") or ""
-            if r.get("title"):
-                t = r["title"] + "\n" + t
-            texts.append(t)
-            labels.append(r["label"])
-    return texts, labels
 
 
 def words(text):

@@ -13,6 +13,9 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
+// maxPasses bounds the repetitions of the normalisation steps.
+const maxPasses = 4
+
 // Normalizer converts text to canonical form. It is safe for concurrent use.
 type Normalizer struct {
 	t2s *opencc.OpenCC
@@ -47,9 +50,16 @@ func New() (*Normalizer, error) {
 // dropped.
 func (n *Normalizer) Normalize(s string) string {
 	s = strings.ToValidUTF8(s, "")
-	s = norm.NFKC.String(s)
-	s = n.toSimplified(s)
-	s = lowerLatinCollapseSpace(s)
+	// Each step can undo another's work (lower-casing can make a letter that
+	// NFKC composes with a following mark; NFKC can produce capitals or
+	// spaces), so the steps repeat until the text is stable.
+	for range maxPasses {
+		next := lowerLatinCollapseSpace(n.toSimplified(norm.NFKC.String(s)))
+		if next == s {
+			break
+		}
+		s = next
+	}
 	return Mask(s)
 }
 

@@ -174,6 +174,12 @@ func (s *server) listCases(c *gin.Context) {
 		return
 	}
 	list, err := s.store.List(c.Request.Context(), f)
+	respondCases(c, list, err)
+}
+
+// respondCases writes a list of cases as {"cases": [...], "count": n}, or
+// the error.
+func respondCases(c *gin.Context, list []*gridtriage.Case, err error) {
 	if err != nil {
 		writeError(c, err)
 		return

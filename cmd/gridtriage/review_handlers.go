@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/dispatch"
 )
 
@@ -17,14 +16,7 @@ func (s *server) reviewQueue(c *gin.Context) {
 		return
 	}
 	list, err := s.store.ReviewQueue(c.Request.Context(), limit)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	if list == nil {
-		list = []*gridtriage.Case{}
-	}
-	c.JSON(http.StatusOK, gin.H{"cases": list, "count": len(list)})
+	respondCases(c, list, err)
 }
 
 // review handles POST /v1/review/{id}.

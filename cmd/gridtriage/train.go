@@ -25,6 +25,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
+	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
 	specFlags(fs, &cfg.Spec)
 	refit := fs.Bool("refit", false, "after early stopping on dev, refit on train+dev for the chosen number of iterations")
 	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")

@@ -25,6 +25,7 @@ type objective struct {
 	dim     int
 	classes int
 	l2      float64
+	hinge   bool // one-vs-rest squared hinge instead of cross-entropy
 
 	lastX    []float64
 	lastLoss float64
@@ -104,10 +105,14 @@ func (o *objective) chunk(params, grad []float64, lo, hi int) float64 {
 	for i := lo; i < hi; i++ {
 		v := o.x[i]
 		scores(params, bias, c, v, p)
-		linear.Softmax(p)
 		w := o.weight[i]
-		loss -= w * math.Log(math.Max(p[o.y[i]], 1e-300))
-		p[o.y[i]] -= 1
+		if o.hinge {
+			loss += w * squaredHinge(p, o.y[i])
+		} else {
+			linear.Softmax(p)
+			loss -= w * math.Log(math.Max(p[o.y[i]], 1e-300))
+			p[o.y[i]] -= 1
+		}
 		for k := range p {
 			p[k] *= w
 			grad[o.dim*c+k] += p[k]
@@ -133,4 +138,21 @@ func scores(params, bias []float64, c int, v features.Vector, out []float64) {
 			out[k] += x * w
 		}
 	}
+}
+
+// squaredHinge replaces the scores in s by the gradient of the one-vs-rest
+// squared hinge loss (target +1 for class y, −1 for the others) and returns
+// the loss.
+func squaredHinge(s []float64, y int) float64 {
+	var loss float64
+	for k, score := range s {
+		t := -1.0
+		if k == y {
+			t = 1
+		}
+		slack := math.Max(0, 1-t*score)
+		loss += slack * slack
+		s[k] = -2 * t * slack
+	}
+	return loss
 }

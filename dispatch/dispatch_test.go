@@ -154,18 +154,6 @@ func TestUncertainReportGoesToReview(t *testing.T) {
 
 func TestLoadBreaksCloseCalls(t *testing.T) {
 	d := newDispatcher(t)
-	labels := d.Taxonomy.Codes()
-	p := prediction(labels, "HJ01", 0.5)
-	for i, l := range labels {
-		switch l {
-		case "HJ01": // GA
-			p.Probabilities[i] = 0.30
-		case "HJ02": // HB
-			p.Probabilities[i] = 0.295
-		default:
-			p.Probabilities[i] = 0.405 / float64(len(labels)-2)
-		}
-	}
 	d.Load = func(dept string) int { return map[string]int{"GA": 500}[dept] }
 	ranked := d.rankDepartments(map[string]float64{"GA": 0.30, "HB": 0.295}, nil)
 	if ranked[0] != "HB" {

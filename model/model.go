@@ -27,6 +27,7 @@ type Model struct {
 	analyzer *analysis.Analyzer
 	session  *ort.Session
 	namer    classify.Namer
+	maxIDF   float64 // highest IDF of the vocabulary, for unseen grams
 }
 
 // Open loads the bundle in dir and starts its ONNX Runtime session. namer
@@ -47,7 +48,11 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	if namer == nil {
 		namer = func(string) string { return "" }
 	}
-	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer}, nil
+	maxIDF := 0.0
+	for _, v := range b.Vocab.IDF {
+		maxIDF = math.Max(maxIDF, float64(v))
+	}
+	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF}, nil
 }
 
 // Close releases the ONNX Runtime session.
@@ -183,10 +188,7 @@ func (m *Model) TextSimilarity(a, b string) float64 {
 
 func (m *Model) gramWeights(text string) map[string]float64 {
 	vocab := m.Bundle.Vocab
-	maxIDF := 0.0
-	for _, v := range vocab.IDF {
-		maxIDF = math.Max(maxIDF, float64(v))
-	}
+	maxIDF := m.maxIDF
 	var runes []rune
 	for _, r := range m.analyzer.Normalize(text) {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {

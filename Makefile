@@ -21,7 +21,7 @@ export GRIDTRIAGE_ORT_LIB := $(abspath $(ORT_LIB))
 .PHONY: all build ort model test run corpus bench fuzz clean dict browser
 
 FUZZTIME ?= 60s
-FUZZ_TARGETS := FuzzNormalize:./classify/normalize FuzzVectorize:./classify/features FuzzParseLine:./datasets/jsonl
+FUZZ_TARGETS := FuzzNormalize:./classify/normalize FuzzVectorize:./classify/features FuzzParseLine:./datasets/jsonl FuzzDecodeRequests:./cmd/gridtriage
 
 all: build
 
@@ -58,8 +58,19 @@ test: $(ORT_LIB) $(MODEL_DIR)/manifest.json browser
 	$(MAKE) --no-print-directory fuzz FUZZTIME=5s
 	$(BIN) eval --model $(MODEL_DIR) --data $(CORPUS)/test.jsonl --fail-under 0.90
 
-run: $(BIN) $(MODEL_DIR)/manifest.json
+run: $(BIN) $(MODEL_DIR)/manifest.json $(DATA_DIR)/dev-token $(DATA_DIR)/data.key
+	@echo "development token (role admin): $(DATA_DIR)/dev-token; try"
+	@echo "  curl -H \"Authorization: Bearer \$$(cat $(DATA_DIR)/dev-token)\" http://$(ADDR)/v1/model"
 	$(BIN) serve --model $(MODEL_DIR) --addr $(ADDR) --data-dir $(DATA_DIR) --jurisdiction config/jurisdiction.tsv
+
+# A local development token (its hash in DATA_DIR/tokens.tsv) and data key, made once.
+$(DATA_DIR)/dev-token: | $(BIN)
+	@mkdir -p $(DATA_DIR)
+	$(BIN) token add --tokens $(DATA_DIR)/tokens.tsv --name dev --role admin --out $@
+
+$(DATA_DIR)/data.key: | $(BIN)
+	@mkdir -p $(DATA_DIR)
+	$(BIN) key new --out $@
 
 # Regenerates the pruned gse dictionary from the module cache (build time only).
 dict:

@@ -174,6 +174,14 @@ type Case struct {
 	// Reporters lists the duplicate reports merged into this case.
 	Reporters  []Reporter `json:"reporters,omitempty"`
 	ReviewedAt *time.Time `json:"reviewed_at,omitempty"`
+	// Owner is the caller that created the case.
+	Owner string `json:"owner,omitempty"`
+	// HasOriginal tells that personal data was redacted from the text and
+	// the unmasked original is kept, sealed.
+	HasOriginal bool `json:"has_original,omitempty"`
+	// SealedOriginal is the encrypted unmasked report, set only when the
+	// case is created; it is never serialised.
+	SealedOriginal []byte `json:"-"`
 }
 
 // IsOverdue reports whether c missed a deadline at time now: not yet
@@ -190,6 +198,7 @@ type CaseFilter struct {
 	Status  Status
 	Dept    string
 	GridID  string
+	Owner   string // only the cases this caller created
 	Overdue bool
 	Review  *bool
 	Now     time.Time
@@ -261,4 +270,33 @@ type Reporter struct {
 	ReporterRole string    `json:"reporter_role,omitempty"`
 	Similarity   float64   `json:"similarity"`
 	At           time.Time `json:"at"`
+}
+
+// AuditEntry records that someone read or changed a case (or did another
+// guarded action, with CaseID empty).
+type AuditEntry struct {
+	At     time.Time `json:"at"`
+	Actor  string    `json:"actor"`
+	Role   string    `json:"role"`
+	Action string    `json:"action"`
+	CaseID string    `json:"case_id,omitempty"`
+	Detail string    `json:"detail,omitempty"`
+}
+
+// AuditFilter selects audit entries, newest first.
+type AuditFilter struct {
+	CaseID string
+	Actor  string
+	Limit  int
+}
+
+// CaseStats counts stored cases and reviews.
+type CaseStats struct {
+	Total      int            `json:"total"`
+	ByStatus   map[string]int `json:"by_status"`
+	ByCategory map[string]int `json:"by_category"`
+	// Confirmed and Corrected count the reviews that kept or changed the
+	// model's category.
+	Confirmed int `json:"confirmed"`
+	Corrected int `json:"corrected"`
 }

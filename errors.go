@@ -14,16 +14,21 @@ type Kind uint8
 
 // The error kinds. Their HTTP mapping lives in one place, the http package.
 const (
-	KindOther       Kind = iota // unclassified error
-	KindInvalid                 // the input is malformed or breaks a rule
-	KindNotFound                // the named thing does not exist
-	KindConflict                // the request conflicts with current state
-	KindTooLarge                // the input exceeds a size limit
-	KindUnavailable             // a resource (model, runtime) cannot serve now
-	KindInternal                // a bug or an I/O failure
+	KindOther           Kind = iota // unclassified error
+	KindInvalid                     // the input is malformed or breaks a rule
+	KindNotFound                    // the named thing does not exist
+	KindConflict                    // the request conflicts with current state
+	KindTooLarge                    // the input exceeds a size limit
+	KindUnavailable                 // a resource (model, runtime) cannot serve now
+	KindInternal                    // a bug or an I/O failure
+	KindUnauthenticated             // no valid credentials
+	KindForbidden                   // credentials valid, but not allowed to do this
+	KindRateLimited                 // the caller sent too many requests
+	KindOverloaded                  // the service is at capacity; retry later
 )
 
-var kindNames = [...]string{"other", "invalid", "not_found", "conflict", "too_large", "unavailable", "internal"}
+var kindNames = [...]string{"other", "invalid", "not_found", "conflict", "too_large", "unavailable", "internal",
+	"unauthenticated", "forbidden", "rate_limited", "overloaded"}
 
 // String returns the kind's stable, machine-readable name.
 func (k Kind) String() string {

@@ -28,6 +28,25 @@ type Model struct {
 	session  *ort.Session
 	namer    classify.Namer
 	maxIDF   float64 // highest IDF of the vocabulary, for unseen grams
+	// words holds the weights of the word features only (the reasons shown
+	// for a prediction); ONNX Runtime holds the whole model.
+	words wordWeights
+}
+
+// wordWeights are the rows [lo, hi) of the weight matrix, classes wide.
+type wordWeights struct {
+	lo, hi  int32
+	classes int
+	w       []float32
+}
+
+// weight is the weight of feature i for class k, and whether i is a word
+// feature.
+func (ww *wordWeights) weight(i int32, k int) (float32, bool) {
+	if i < ww.lo || i >= ww.hi {
+		return 0, false
+	}
+	return ww.w[int(i-ww.lo)*ww.classes+k], true
 }
 
 // Open loads the bundle in dir and starts its ONNX Runtime session. namer
@@ -37,13 +56,14 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	a, err := analysis.Default()
-	if err != nil {
-		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, err)
-	}
 	s, err := ort.Open(b.Model, len(b.Manifest.Labels))
 	if err != nil {
 		return nil, err
+	}
+	a, err := analysis.Default() // after the session, so a caller may load the dictionaries meanwhile
+	if err != nil {
+		s.Close()
+		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, err)
 	}
 	if namer == nil {
 		namer = func(string) string { return "" }
@@ -52,7 +72,13 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	for _, v := range b.Vocab.IDF {
 		maxIDF = math.Max(maxIDF, float64(v))
 	}
-	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF}, nil
+	lo, hi := b.Vocab.GroupRange(features.GroupWord)
+	c := b.Weights.Classes
+	words := wordWeights{lo: lo, hi: hi, classes: c, w: slices.Clone(b.Weights.W[int(lo)*c : int(hi)*c])}
+	// The session holds the model now: drop the bundle's copies of the bytes
+	// and of the full weight matrix.
+	b.Model, b.Weights = nil, nil
+	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF, words: words}, nil
 }
 
 // Close releases the ONNX Runtime session.
@@ -121,17 +147,16 @@ func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reaso
 	if !ok {
 		return nil
 	}
-	w := m.Bundle.Weights
 	best := map[string]float64{}
 	for j, i := range v.Indices {
-		contrib := float64(v.Values[j]) * float64(w.W[int(i)*w.Classes+k])
-		if contrib <= 0 {
+		// Words read better than character n-grams, which overlap.
+		w, isWord := m.words.weight(i, k)
+		contrib := float64(v.Values[j]) * float64(w)
+		if !isWord || contrib <= 0 {
 			continue
 		}
-		raw := m.Bundle.Vocab.Terms[i-1]
-		term := displayTerm(raw)
-		// Words read better than character n-grams, which overlap.
-		if m.Bundle.Vocab.Group(i) != features.GroupWord || len([]rune(term)) < 2 {
+		term := displayTerm(m.Bundle.Vocab.Terms[i-1])
+		if len([]rune(term)) < 2 {
 			continue
 		}
 		best[term] = max(best[term], contrib)

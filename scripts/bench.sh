@@ -41,12 +41,16 @@ $PY bench/peers/sklearn_svm.py "$DATA/tipdm2020_titles/train.jsonl" "$DATA/tipdm
 log "server"
 port=18$(( RANDOM % 900 + 100 ))
 t0=$(date +%s.%N)
-$BIN serve --model "$work/m_corpus" --addr 127.0.0.1:$port --data-dir "$work/var" > "$work/serve.log" 2>&1 &
+mkdir -p "$work/var"
+$BIN token add --tokens "$work/var/tokens.tsv" --name bench --role admin --out "$work/token" 2>/dev/null
+export GRIDTRIAGE_TOKEN=$(cat "$work/token")
+$BIN serve --model "$work/m_corpus" --addr 127.0.0.1:$port --data-dir "$work/var" --rate 1000000 --burst 1000000 --max-inflight 256 --access-log=false > "$work/serve.log" 2>&1 &
 server_pid=$!
 until curl -sf "http://127.0.0.1:$port/readyz" > /dev/null; do sleep 0.02; done
 t1=$(date +%s.%N)
 echo "$t1 - $t0" | bc > "$work/cold_start"
 $BIN loadgen --url "http://127.0.0.1:$port/v1/classify" --data "$DATA/tipdm2020_titles/dev.jsonl" --concurrency 32 --requests 30000 --duration 15s > "$work/load_classify.json"
+$BIN loadgen --url "http://127.0.0.1:$port/v1/classify" --data "$DATA/tipdm2020_titles/dev.jsonl" --concurrency 32 --rate 3000 --requests 30000 --duration 10s > "$work/load_classify_paced.json"
 $BIN loadgen --url "http://127.0.0.1:$port/v1/cases" --cases --data datasets/corpus/test.jsonl --concurrency 32 --requests 5000 --duration 15s > "$work/load_cases.json"
 grep VmHWM /proc/$server_pid/status | awk '{print $2}' > "$work/rss_kb"
 kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=

@@ -45,6 +45,10 @@ func (v *Vocabulary) Group(idx int32) int {
 	return g
 }
 
+// GroupRange returns the feature indices [lo, hi) of group g: each group is
+// one contiguous range.
+func (v *Vocabulary) GroupRange(g int) (lo, hi int32) { return v.start[g], v.start[g+1] }
+
 func termGroup(t string) int {
 	switch {
 	case strings.HasPrefix(t, charPrefix):

@@ -20,13 +20,25 @@ const (
 const MinMaskedDigits = 7
 
 var (
-	emailRe = regexp.MustCompile(`[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`)
+	emailRe = regexp.MustCompile(`(?i)[a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}`)
 	// A mobile number already partly masked by the reporter: 138xxxx5678.
-	maskedMobileRe = regexp.MustCompile(`1[3-9][0-9][x*]{4}[0-9]{4}`)
-	landlineRe     = regexp.MustCompile(`\(?0[0-9]{2,3}\)?-[0-9]{7,8}`)
+	maskedMobileRe = regexp.MustCompile(`1[3-9][0-9][xX*]{4}[0-9]{4}`)
+	// A mobile number written in groups: 138 1234 5678, 138-1234-5678.
+	groupedMobileRe = regexp.MustCompile(`1[3-9][0-9][- ][0-9]{4}[- ][0-9]{4}`)
+	landlineRe      = regexp.MustCompile(`\(?0[0-9]{2,3}\)?-[0-9]{7,8}`)
 	// Runs of digits, possibly ending with an ID-card check letter x.
-	digitRunRe = regexp.MustCompile(`(?:\+86-?)?[0-9]+x?`)
+	digitRunRe = regexp.MustCompile(`(?:\+86-?)?[0-9]+[xX]?`)
 )
+
+// Placeholders are what MaskWith writes in place of each kind of personal
+// data. An empty Number keeps other long digit runs.
+type Placeholders struct {
+	Phone, ID, Card, Email, Number string
+}
+
+// tokens are the placeholders of the model's view of a text.
+var tokens = Placeholders{Phone: " " + PhoneToken + " ", ID: " " + IDToken + " ", Card: " " + CardToken + " ",
+	Email: " " + EmailToken + " ", Number: " " + NumToken + " "}
 
 // Mask replaces e-mail addresses, phone numbers, ID-card numbers, bank-card
 // numbers and other long digit runs in normalised (lower-case, half-width)
@@ -35,38 +47,50 @@ func Mask(s string) string {
 	if !strings.ContainsAny(s, "0123456789@") {
 		return s
 	}
-	s = emailRe.ReplaceAllString(s, " "+EmailToken+" ")
-	s = maskedMobileRe.ReplaceAllString(s, " "+PhoneToken+" ")
-	s = landlineRe.ReplaceAllString(s, " "+PhoneToken+" ")
-	s = digitRunRe.ReplaceAllStringFunc(s, maskDigitRun)
-	return collapseSpaces(s)
+	return collapseSpaces(MaskWith(s, tokens))
+}
+
+// MaskWith replaces e-mail addresses, phone numbers, 18-digit ID-card
+// numbers (checksum-validated), bank-card numbers (Luhn-validated) and, when
+// p.Number is set, other digit runs of MinMaskedDigits or more in s (with
+// half-width digits) by the placeholders of p.
+func MaskWith(s string, p Placeholders) string {
+	if !strings.ContainsAny(s, "0123456789@") {
+		return s
+	}
+	s = emailRe.ReplaceAllString(s, p.Email)
+	s = maskedMobileRe.ReplaceAllString(s, p.Phone)
+	s = groupedMobileRe.ReplaceAllString(s, p.Phone)
+	s = landlineRe.ReplaceAllString(s, p.Phone)
+	return digitRunRe.ReplaceAllStringFunc(s, func(run string) string { return maskDigitRun(run, p) })
 }
 
 // maskDigitRun decides what one run of digits is.
-func maskDigitRun(run string) string {
+func maskDigitRun(run string, p Placeholders) string {
 	digits := run
 	if rest, ok := strings.CutPrefix(run, "+86"); ok {
 		digits = strings.TrimPrefix(rest, "-")
 	}
-	if ValidIDCard(digits) {
-		return " " + IDToken + " "
+	if ValidIDCard(strings.ToLower(digits)) {
+		return p.ID
 	}
 	suffix := ""
-	if d, ok := strings.CutSuffix(digits, "x"); ok {
-		digits, suffix = d, "x"
+	if d, ok := strings.CutSuffix(strings.ToLower(digits), "x"); ok {
+		digits, suffix = d, run[len(run)-1:]
 	}
 	switch {
-	case isMobile(digits):
-		return " " + PhoneToken + " " + suffix
-	case len(digits) >= 15 && len(digits) <= 19 && luhn(digits):
-		return " " + CardToken + " " + suffix
-	case len(digits) >= MinMaskedDigits:
-		return " " + NumToken + " " + suffix
+	case IsMobile(digits):
+		return p.Phone + suffix
+	case len(digits) >= 15 && len(digits) <= 19 && Luhn(digits):
+		return p.Card + suffix
+	case len(digits) >= MinMaskedDigits && p.Number != "":
+		return p.Number + suffix
 	}
 	return run
 }
 
-func isMobile(d string) bool {
+// IsMobile reports whether d is an 11-digit mainland mobile number.
+func IsMobile(d string) bool {
 	return len(d) == 11 && d[0] == '1' && d[1] >= '3' && d[1] <= '9'
 }
 
@@ -91,9 +115,9 @@ func ValidIDCard(d string) bool {
 	return d[17] == idCheck[sum%11]
 }
 
-// luhn reports whether the digit string passes the Luhn check used by bank
+// Luhn reports whether the digit string passes the Luhn check used by bank
 // cards.
-func luhn(d string) bool {
+func Luhn(d string) bool {
 	sum := 0
 	double := false
 	for i := len(d) - 1; i >= 0; i-- {

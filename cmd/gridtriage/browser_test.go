@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/gridtriage/gridtriage/auth"
 )
 
 // TestReviewPageInBrowser confirms a queued case by clicking in headless
@@ -47,10 +49,15 @@ func TestReviewPageInBrowser(t *testing.T) {
 		}
 		return v
 	}
-	step(chromedp.Navigate(ts.URL + "/review"))
+	step(chromedp.Navigate(ts.URL + "/review")) // no session: the sign-in form
+	step(chromedp.WaitVisible(chromedp.CSS("#token")))
+	step(chromedp.SetValue(chromedp.CSS("#token"), testToken(t, auth.Dispatcher)))
+	step(chromedp.Click(chromedp.CSS("#login")))
 	step(chromedp.WaitVisible(chromedp.CSS("#confirm-" + id)))
+	if who := text(chromedp.CSS("#reviewer")); who != string(auth.Dispatcher) {
+		t.Errorf("signed in as %q, want the dispatcher token's name", who)
+	}
 	before := text(chromedp.CSS("#case-" + id))
-	step(chromedp.SetValue(chromedp.CSS(`#case-`+id+` input[name="reviewer"]`), "王调度"))
 	step(chromedp.Click(chromedp.CSS("#confirm-" + id)))
 	step(chromedp.WaitVisible(chromedp.CSS("#message")))
 	message := text(chromedp.CSS("#message"))
@@ -61,7 +68,7 @@ func TestReviewPageInBrowser(t *testing.T) {
 		t.Errorf("confirmation message %q", message)
 	}
 	code, got := call(t, ts, "GET", "/v1/cases/"+id, "")
-	if code != 200 || got["status"] != "dispatched" || got["reviewed_by"] != "王调度" || got["category"] != c["category"] {
+	if code != 200 || got["status"] != "dispatched" || got["reviewed_by"] != string(auth.Dispatcher) || got["category"] != c["category"] {
 		t.Errorf("after the click: status %v reviewed_by %v category %v", got["status"], got["reviewed_by"], got["category"])
 	}
 }

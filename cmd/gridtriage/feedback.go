@@ -6,7 +6,11 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+
+	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/privacy"
 )
 
 // feedbackRecord is one exported example, in the training JSONL format.
@@ -42,15 +46,27 @@ func runFeedback(ctx context.Context, args []string) error {
 		return err
 	}
 	w := bufio.NewWriter(os.Stdout)
+	if err := writeFeedback(w, list); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "feedback: exported %d examples\n", len(list))
+	return w.Flush()
+}
+
+// writeFeedback writes feedback as training JSONL. Texts are redacted again
+// on the way out, so an export never carries personal data even from cases
+// stored before redaction.
+func writeFeedback(w io.Writer, list []gridtriage.Feedback) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, f := range list {
-		rec := feedbackRecord{ID: "fb-" + f.CaseID, Title: f.Title, Text: f.Text, Label: f.Label, Predicted: f.Predicted,
+		title, _ := privacy.Redact(f.Title)
+		text, _ := privacy.Redact(f.Text)
+		rec := feedbackRecord{ID: "fb-" + f.CaseID, Title: title, Text: text, Label: f.Label, Predicted: f.Predicted,
 			Corrected: f.Corrected, Reviewer: f.Reviewer, At: f.At.Format("2006-01-02T15:04:05Z07:00")}
 		if err := enc.Encode(rec); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(os.Stderr, "feedback: exported %d examples\n", len(list))
-	return w.Flush()
+	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/auth"
 	"github.com/gridtriage/gridtriage/classify"
 )
 
@@ -57,8 +58,12 @@ func (s *server) classify(c *gin.Context) {
 	for i, it := range items {
 		texts[i] = gridtriage.Report{Title: it.Title, Text: it.Text}.Input()
 	}
-	m, release := s.models.acquire()
+	m, release, err := s.models.acquire()
 	defer release()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	preds, err := m.Classify(c.Request.Context(), texts, k)
 	if err != nil {
 		writeError(c, err)
@@ -105,8 +110,12 @@ func unwrapMsg(err error) string {
 
 // modelInfo handles GET /v1/model.
 func (s *server) modelInfo(c *gin.Context) {
-	m, release := s.models.acquire()
+	m, release, err := s.models.acquire()
 	defer release()
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	man := m.Bundle.Manifest
 	c.JSON(http.StatusOK, gin.H{
 		"model_version": man.ModelVersion, "format_version": man.FormatVersion, "created_at": man.CreatedAt,
@@ -121,9 +130,11 @@ func (s *server) reloadModel(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	m, release := s.models.acquire()
-	defer release()
-	c.JSON(http.StatusOK, gin.H{"status": "reloaded", "model_version": m.Version()})
+	version := s.models.version()
+	if !s.audit(c, "model.reload", "", version) {
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "reloaded", "model_version": version})
 }
 
 // createCase handles POST /v1/cases: 201 for a new case, 200 with the
@@ -133,9 +144,16 @@ func (s *server) createCase(c *gin.Context) {
 	if !decodeJSON(c, &r) {
 		return
 	}
-	kase, created, err := s.cases.CreateCase(c.Request.Context(), r)
+	kase, created, err := s.cases.CreateCase(c.Request.Context(), r, principal(c).Name)
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	if !created && !s.mayRead(c, kase) {
+		writeError(c, gridtriage.Errorf("cases.Create", gridtriage.KindConflict, "external_id %q belongs to another caller's case", r.ExternalID))
+		return
+	}
+	if !s.audit(c, map[bool]string{true: "case.create", false: "case.read"}[created], kase.ID, "") {
 		return
 	}
 	status := http.StatusOK
@@ -146,18 +164,43 @@ func (s *server) createCase(c *gin.Context) {
 	c.JSON(status, kase)
 }
 
+// getCase handles GET /v1/cases/{id}. A platform caller sees only its own
+// cases; another's answers 404, as if it did not exist.
 func (s *server) getCase(c *gin.Context) {
-	kase, err := s.store.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		writeError(c, err)
+	kase, ok := s.readableCase(c)
+	if !ok || !s.audit(c, "case.read", kase.ID, "") {
 		return
 	}
 	c.JSON(http.StatusOK, kase)
 }
 
+// readableCase loads the case named in the path if the caller may read it,
+// or answers the error.
+func (s *server) readableCase(c *gin.Context) (*gridtriage.Case, bool) {
+	kase, err := s.store.Get(c.Request.Context(), c.Param("id"))
+	if err == nil && !s.mayRead(c, kase) {
+		err = gridtriage.Errorf("cases.Get", gridtriage.KindNotFound, "no case %q", c.Param("id"))
+	}
+	if err != nil {
+		writeError(c, err)
+		return nil, false
+	}
+	return kase, true
+}
+
+// mayRead reports whether the caller may read kase: platform callers only
+// their own.
+func (s *server) mayRead(c *gin.Context, kase *gridtriage.Case) bool {
+	p := principal(c)
+	return p.Role != auth.Platform || kase.Owner == p.Name
+}
+
 // listCases handles GET /v1/cases?status=&dept=&grid_id=&overdue=true.
 func (s *server) listCases(c *gin.Context) {
 	f := gridtriage.CaseFilter{Status: gridtriage.Status(c.Query("status")), Dept: c.Query("dept"), GridID: c.Query("grid_id"), Now: s.now()}
+	if p := principal(c); p.Role == auth.Platform {
+		f.Owner = p.Name
+	}
 	if f.Status != "" && !f.Status.Valid() {
 		writeError(c, gridtriage.Errorf("cases.List", gridtriage.KindInvalid, "unknown status %q", f.Status))
 		return
@@ -174,14 +217,17 @@ func (s *server) listCases(c *gin.Context) {
 		return
 	}
 	list, err := s.store.List(c.Request.Context(), f)
-	respondCases(c, list, err)
+	s.respondCases(c, "case.list", list, err)
 }
 
 // respondCases writes a list of cases as {"cases": [...], "count": n}, or
-// the error.
-func respondCases(c *gin.Context, list []*gridtriage.Case, err error) {
+// the error, and audits the read of their ids.
+func (s *server) respondCases(c *gin.Context, action string, list []*gridtriage.Case, err error) {
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	if !s.audit(c, action, "", caseIDs(list)) {
 		return
 	}
 	if list == nil {
@@ -207,12 +253,19 @@ func (s *server) patchCase(c *gin.Context) {
 		writeError(c, gridtriage.Errorf("cases.Transition", gridtriage.KindInvalid, "status is required"))
 		return
 	}
-	kase, err := s.store.Transition(c.Request.Context(), c.Param("id"), req.Status, req.Actor, req.Note, req.Rating)
+	actor := principal(c).Name
+	if req.Actor != "" && req.Actor != actor {
+		req.Note = strings.TrimSpace("on behalf of " + req.Actor + ". " + req.Note)
+	}
+	kase, err := s.store.Transition(c.Request.Context(), c.Param("id"), req.Status, actor, req.Note, req.Rating)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	s.indexCase(kase)
+	if !s.audit(c, "case.transition", kase.ID, string(req.Status)) {
+		return
+	}
 	c.JSON(http.StatusOK, kase)
 }
 
@@ -238,4 +291,13 @@ func queryInt(c *gin.Context, key string, def int) (int, error) {
 		return 0, gridtriage.Errorf("http", gridtriage.KindInvalid, "%s must be a non-negative integer", key)
 	}
 	return n, nil
+}
+
+// caseIDs lists the ids of cases, comma-separated, for the audit log.
+func caseIDs(list []*gridtriage.Case) string {
+	ids := make([]string, len(list))
+	for i, k := range list {
+		ids[i] = k.ID
+	}
+	return strings.Join(ids, ",")
 }

@@ -28,6 +28,8 @@ type loadResult struct {
 	PerSecond   float64        `json:"requests_per_second"`
 	P50Millis   float64        `json:"p50_ms"`
 	P99Millis   float64        `json:"p99_ms"`
+	// TargetRate is the paced request rate, 0 for as fast as the clients go.
+	TargetRate float64 `json:"target_rate,omitempty"`
 }
 
 // runLoadgen sends a bounded load to a gridtriage server on this machine:
@@ -42,6 +44,8 @@ func runLoadgen(ctx context.Context, args []string) error {
 	requests := fs.Int("requests", 20000, "stop after this many requests")
 	duration := fs.Duration("duration", 20*time.Second, "stop after this long")
 	maxChars := fs.Int("max-chars", 0, "keep only reports of at most this many characters")
+	pace := fs.Float64("rate", 0, "send at this many requests per second, latency counted from each request's scheduled time (0: as fast as the clients go)")
+	token := fs.String("token", os.Getenv("GRIDTRIAGE_TOKEN"), "bearer token sent with every request (default $GRIDTRIAGE_TOKEN)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -69,13 +73,22 @@ func runLoadgen(ctx context.Context, args []string) error {
 				if n > int64(*requests) {
 					break
 				}
+				t0 := time.Now()
+				if *pace > 0 { // open loop: a late server delays no schedule
+					t0 = start.Add(time.Duration(float64(n-1) / *pace * float64(time.Second)))
+					time.Sleep(time.Until(t0))
+				}
 				body := map[string]any{"text": texts[int(n)%len(texts)]}
 				if *cases {
 					body["external_id"] = fmt.Sprintf("load-%d-%d-%d", start.UnixNano(), w, n)
 				}
 				raw, _ := json.Marshal(body)
-				t0 := time.Now()
-				resp, err := client.Post(*target, "application/json", bytes.NewReader(raw))
+				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, *target, bytes.NewReader(raw))
+				req.Header.Set("Content-Type", "application/json")
+				if *token != "" {
+					req.Header.Set("Authorization", "Bearer "+*token)
+				}
+				resp, err := client.Do(req)
 				if err != nil {
 					mineStatus["error"]++
 					continue
@@ -97,7 +110,7 @@ func runLoadgen(ctx context.Context, args []string) error {
 	elapsed := time.Since(start).Seconds()
 	slices.Sort(lat)
 	r := loadResult{Endpoint: *target, Concurrency: *concurrency, Requests: len(lat), Statuses: statuses, Seconds: elapsed,
-		PerSecond: float64(len(lat)) / elapsed, P50Millis: micros(percentile(lat, 0.5)) / 1e3, P99Millis: micros(percentile(lat, 0.99)) / 1e3}
+		PerSecond: float64(len(lat)) / elapsed, TargetRate: *pace, P50Millis: micros(percentile(lat, 0.5)) / 1e3, P99Millis: micros(percentile(lat, 0.99)) / 1e3}
 	for k, v := range statuses {
 		if k != "200" && k != "201" {
 			r.Errors += v

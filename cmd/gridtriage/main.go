@@ -38,6 +38,8 @@ func commands() []command {
 		{"feedback", "export reviewed cases as training JSONL (feedback export --data-dir DIR)", runFeedback},
 		{"publish", "copy a gated bundle into the serving directory atomically", runPublish},
 		{"reindex", "rebuild the case search index from the database", runReindex},
+		{"token", "add an API token (token add --tokens FILE --name NAME --role ROLE)", runToken},
+		{"key", "create a data key sealing unmasked originals (key new --out FILE)", runKey},
 		{"version", "print the version", func(context.Context, []string) error { fmt.Println("gridtriage", Version); return nil }},
 	}
 }

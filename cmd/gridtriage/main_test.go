@@ -68,7 +68,7 @@ func testModel(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	for _, dir := range []string{modelDir, smallDir} {
+	for _, dir := range []string{modelDir, smallDir, testAccess.dir} {
 		if dir != "" {
 			os.RemoveAll(dir)
 		}

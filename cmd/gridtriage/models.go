@@ -3,6 +3,7 @@ package main
 import (
 	"sync"
 
+	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/dispatch"
 	"github.com/gridtriage/gridtriage/model"
 )
@@ -17,27 +18,39 @@ type modelHolder struct {
 
 type modelGen struct {
 	m    *model.Model
+	err  error // why there is no model, when m is nil
 	refs sync.WaitGroup
 }
 
-func newModelHolder(m *model.Model) *modelHolder {
-	return &modelHolder{cur: &modelGen{m: m}}
+// newModelHolder holds m, or no model for the reason err: the service then
+// answers what needs a model with 503 until a reload succeeds.
+func newModelHolder(m *model.Model, err error) *modelHolder {
+	return &modelHolder{cur: &modelGen{m: m, err: err}}
 }
 
 // acquire returns the current model and a release function the caller must
-// call when done with it.
-func (h *modelHolder) acquire() (*model.Model, func()) {
+// call when done with it, or a KindUnavailable error when no model is
+// loaded.
+func (h *modelHolder) acquire() (*model.Model, func(), error) {
 	h.mu.RLock()
 	g := h.cur
 	g.refs.Add(1)
 	h.mu.RUnlock()
-	return g.m, g.refs.Done
+	if g.m == nil {
+		g.refs.Done()
+		return nil, func() {}, gridtriage.Errorf("model", gridtriage.KindUnavailable,
+			"no model is loaded (%v); publish a valid bundle and POST /v1/admin/model/reload or send SIGHUP", g.err)
+	}
+	return g.m, g.refs.Done, nil
 }
 
 // acquireForDispatch adapts acquire to dispatch.Service.
-func (h *modelHolder) acquireForDispatch() (dispatch.Model, func()) {
-	m, release := h.acquire()
-	return m, release
+func (h *modelHolder) acquireForDispatch() (dispatch.Model, func(), error) {
+	m, release, err := h.acquire()
+	if err != nil {
+		return nil, release, err
+	}
+	return m, release, nil
 }
 
 // swap installs m and returns a channel closed once the previous model is
@@ -50,7 +63,9 @@ func (h *modelHolder) swap(m *model.Model) <-chan struct{} {
 	done := make(chan struct{})
 	go func() {
 		old.refs.Wait()
-		old.m.Close()
+		if old.m != nil {
+			old.m.Close()
+		}
 		close(done)
 	}()
 	return done
@@ -62,12 +77,17 @@ func (h *modelHolder) close() {
 	g := h.cur
 	h.mu.Unlock()
 	g.refs.Wait()
-	g.m.Close()
+	if g.m != nil {
+		g.m.Close()
+	}
 }
 
-// version is the current model's version.
+// version is the current model's version, or "" when none is loaded.
 func (h *modelHolder) version() string {
-	m, release := h.acquire()
+	m, release, err := h.acquire()
 	defer release()
+	if err != nil {
+		return ""
+	}
 	return m.Version()
 }

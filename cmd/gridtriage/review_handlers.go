@@ -16,7 +16,7 @@ func (s *server) reviewQueue(c *gin.Context) {
 		return
 	}
 	list, err := s.store.ReviewQueue(c.Request.Context(), limit)
-	respondCases(c, list, err)
+	s.respondCases(c, "review.queue", list, err)
 }
 
 // review handles POST /v1/review/{id}.
@@ -25,9 +25,13 @@ func (s *server) review(c *gin.Context) {
 	if !decodeJSON(c, &req) {
 		return
 	}
+	req.Reviewer = principal(c).Name
 	kase, err := s.cases.Review(c.Request.Context(), s.store, c.Param("id"), req)
 	if err != nil {
 		writeError(c, err)
+		return
+	}
+	if !s.audit(c, "case.review", kase.ID, kase.Category) {
 		return
 	}
 	c.JSON(http.StatusOK, kase)

@@ -6,7 +6,6 @@ import (
 	"html/template"
 	"log"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -22,8 +21,9 @@ import (
 //go:embed templates/*.html
 var templates embed.FS
 
-// reviewTemplate renders the dispatchers' review page.
-func (s *server) reviewTemplate() *template.Template {
+// reviewTemplates parses the dispatchers' pages: the review queue and the
+// sign-in form.
+func (s *server) reviewTemplates() *template.Template {
 	return template.Must(template.New("review.html").Funcs(template.FuncMap{
 		"pct":     func(f float64) string { return fmt.Sprintf("%.1f%%", 100*f) },
 		"fmtTime": func(t time.Time) string { return t.In(time.Local).Format("01-02 15:04") },
@@ -46,7 +46,7 @@ func (s *server) reviewTemplate() *template.Template {
 			}
 			return s.hitsToResults(hits)
 		},
-	}).ParseFS(templates, "templates/review.html"))
+	}).ParseFS(templates, "templates/review.html", "templates/login.html"))
 }
 
 // reviewPage handles GET /review.
@@ -56,43 +56,46 @@ func (s *server) reviewPage(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	data := map[string]any{
-		"Cases": list, "Categories": s.taxonomy.Categories, "Message": c.Query("msg"),
-		"Reviewer": reviewerName(c), "CSRF": "",
+	if !s.audit(c, "review.queue", "", caseIDs(list)) {
+		return
 	}
-	c.Status(http.StatusOK)
+	sess := currentSession(c)
+	s.renderPage(c, http.StatusOK, "review.html", map[string]any{
+		"Cases": list, "Categories": s.taxonomy.Categories, "Message": c.Query("msg"),
+		"Reviewer": sess.Principal.Name, "CSRF": sess.CSRF,
+	})
+}
+
+// renderPage writes an HTML page that no cache may keep.
+func (s *server) renderPage(c *gin.Context, status int, name string, data any) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
-	if err := s.pages.Execute(c.Writer, data); err != nil {
-		log.Printf("review page: %v", err)
+	c.Header("Cache-Control", "no-store")
+	c.Header("X-Frame-Options", "DENY")
+	c.Header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	c.Status(status)
+	if err := s.pages.ExecuteTemplate(c.Writer, name, data); err != nil {
+		log.Printf("page %s: %v", name, err)
 	}
 }
 
 // reviewSubmit handles the page's form: confirm the model's category or
 // correct it, then show the queue again.
 func (s *server) reviewSubmit(c *gin.Context) {
-	req := dispatch.ReviewRequest{Label: c.PostForm("confirm"), Reviewer: strings.TrimSpace(c.PostForm("reviewer")), Note: c.PostForm("note")}
+	req := dispatch.ReviewRequest{Label: c.PostForm("confirm"), Reviewer: principal(c).Name, Note: c.PostForm("note")}
 	if c.PostForm("action") == "correct" {
 		req.Label = c.PostForm("label")
 	}
 	kase, err := s.cases.Review(c.Request.Context(), s.store, c.Param("id"), req)
 	msg := ""
-	if err != nil {
+	switch {
+	case err != nil && gridtriage.KindOf(err) == gridtriage.KindInternal:
+		msg = "未能处理：内部错误"
+	case err != nil:
 		msg = "未能处理：" + unwrapMsg(err)
-		if gridtriage.KindOf(err) == gridtriage.KindInternal {
-			msg = "未能处理：内部错误"
-		}
-	} else {
+	case !s.audit(c, "case.review", kase.ID, kase.Category):
+		return
+	default:
 		msg = fmt.Sprintf("事件 %s 已按 %s（%s）分派给 %s", kase.ID, kase.CategoryName, kase.Category, kase.LeadDept)
 	}
-	http.SetCookie(c.Writer, &http.Cookie{Name: "reviewer", Value: urlEscape(req.Reviewer), Path: "/review", HttpOnly: true, SameSite: http.SameSiteStrictMode})
 	c.Redirect(http.StatusSeeOther, "/review?msg="+urlEscape(msg))
-}
-
-func reviewerName(c *gin.Context) string {
-	if v, err := c.Cookie("reviewer"); err == nil && v != "" {
-		if name, err := url.QueryUnescape(v); err == nil {
-			return name
-		}
-	}
-	return "调度员"
 }

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,18 +16,20 @@ import (
 )
 
 // openIndex opens the case index in dataDir, rebuilding it from the
-// database when it is missing while the database has cases, or corrupt.
+// database when it is missing, corrupt, or does not hold every case (after
+// a crash between a commit and its indexing).
 func openIndex(ctx context.Context, dataDir string, db *sqlite.DB) (*search.Index, error) {
 	idx, err := search.Open(dataDir)
 	if err == nil {
-		n, cerr := idx.Count()
-		cases, lerr := db.List(ctx, gridtriage.CaseFilter{Limit: 1})
-		if cerr == nil && lerr == nil && (n > 0 || len(cases) == 0) {
+		indexed, cerr := idx.Count()
+		stored, serr := db.Count(ctx)
+		if cerr == nil && serr == nil && int(indexed) == stored {
 			return idx, nil
 		}
 		idx.Close()
+		err = fmt.Errorf("index holds %d cases, database %d (%v %v)", indexed, stored, cerr, serr)
 	}
-	log.Printf("case index missing or unreadable (%v): rebuilding from the database", err)
+	log.Printf("case index missing, unreadable or stale (%v): rebuilding from the database", err)
 	return rebuildIndex(ctx, dataDir, db)
 }
 
@@ -84,15 +88,14 @@ func (s *server) searchCases(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	s.respondHits(c, hits)
+	s.respondHits(c, "case.search", hits)
 }
 
 // similarCases handles GET /v1/cases/{id}/similar: past cases like this
 // one, with how they were categorised and handled.
 func (s *server) similarCases(c *gin.Context) {
-	kase, err := s.store.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		writeError(c, err)
+	kase, ok := s.readableCase(c)
+	if !ok {
 		return
 	}
 	hits, err := s.index.Search(search.Query{Text: kase.Input(), Exclude: kase.ID, Size: 5})
@@ -100,7 +103,7 @@ func (s *server) similarCases(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	s.respondHits(c, hits)
+	s.respondHits(c, "case.similar", hits)
 }
 
 // searchResult is a hit with the case fields a reviewer needs.
@@ -114,8 +117,15 @@ type searchResult struct {
 	CreatedAt    time.Time         `json:"created_at"`
 }
 
-func (s *server) respondHits(c *gin.Context, hits []search.Hit) {
+func (s *server) respondHits(c *gin.Context, action string, hits []search.Hit) {
 	out := s.hitsToResults(hits)
+	ids := make([]string, len(out))
+	for i, h := range out {
+		ids[i] = h.ID
+	}
+	if !s.audit(c, action, c.Param("id"), strings.Join(ids, ",")) {
+		return
+	}
 	c.JSON(http.StatusOK, gin.H{"results": out, "count": len(out)})
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/gridtriage/gridtriage/dispatch/search"
@@ -73,7 +74,12 @@ func TestSearchAndReindex(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.index = idx
-	if after := searchIDs(t, idx, "路灯"); !reflect.DeepEqual(before, after) {
+	// Scores of near-equal hits may differ in the last bits between two
+	// indexes of the same cases; the results must be the same cases.
+	after := searchIDs(t, idx, "路灯")
+	slices.Sort(before)
+	slices.Sort(after)
+	if !reflect.DeepEqual(before, after) {
 		t.Errorf("after rebuilding: %v, before %v", after, before)
 	}
 }

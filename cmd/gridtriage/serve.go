@@ -5,11 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"log"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"syscall"
 	"time"
@@ -20,16 +23,23 @@ import (
 	"github.com/gridtriage/gridtriage/dispatch/search"
 	"github.com/gridtriage/gridtriage/dispatch/sqlite"
 	"github.com/gridtriage/gridtriage/model"
+	"github.com/gridtriage/gridtriage/model/bundle"
 	"github.com/gridtriage/gridtriage/model/ort"
+	"github.com/gridtriage/gridtriage/privacy"
 )
 
 // serveConfig is the configuration of `gridtriage serve`.
 type serveConfig struct {
 	modelDir, addr, dataDir string
 	jurisdiction, overrides string
+	tokens, keyFile         string
 	shutdownTimeout         time.Duration
+	requestTimeout          time.Duration
 	dupWindow               time.Duration
 	dupThreshold            float64
+	rate                    float64
+	burst, maxInFlight      int
+	accessLog               bool
 }
 
 func runServe(ctx context.Context, args []string) error {
@@ -43,6 +53,13 @@ func runServe(ctx context.Context, args []string) error {
 	fs.DurationVar(&cfg.dupWindow, "duplicate-window", search.DefaultWindow, "how far back a new report is compared with open cases")
 	fs.Float64Var(&cfg.dupThreshold, "duplicate-threshold", search.DefaultThreshold, "text similarity from which a report is merged into an open case")
 	fs.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long to let in-flight requests finish on shutdown")
+	fs.DurationVar(&cfg.requestTimeout, "request-timeout", 30*time.Second, "deadline of every request")
+	fs.StringVar(&cfg.tokens, "tokens", "", "file of token hashes and roles (default DATA-DIR/tokens.tsv)")
+	fs.StringVar(&cfg.keyFile, "key-file", "", "AES-256 key sealing unmasked originals, unless $"+privacy.KeyEnv+" is set (default DATA-DIR/data.key when present; without a key no original is kept)")
+	fs.Float64Var(&cfg.rate, "rate", 50, "requests per second allowed per token")
+	fs.IntVar(&cfg.burst, "burst", 100, "requests a token may send at once above its rate")
+	fs.IntVar(&cfg.maxInFlight, "max-inflight", 64, "model-bound requests served at once; more are refused with 503")
+	fs.BoolVar(&cfg.accessLog, "access-log", true, "log one line per request (never bodies or queries)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -78,23 +95,29 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	if err := os.MkdirAll(cfg.dataDir, 0o750); err != nil {
 		return nil, nil, err
 	}
-	store, err := sqlite.Open(ctx, cfg.dataDir)
+	// The model (bundle, ONNX Runtime session) opens while the store and the
+	// index open and the segmenter loads its dictionaries.
+	opened := make(chan openedModel, 1)
+	go func() {
+		m, err := openServingModel(cfg.modelDir, tax)
+		opened <- openedModel{m, err}
+	}()
+	store, index, access, err := openStorage(ctx, &cfg)
+	res := <-opened
 	if err != nil {
+		if res.m != nil {
+			res.m.Close()
+		}
 		return nil, nil, err
 	}
-	index, err := openIndex(ctx, cfg.dataDir, store)
+	m, err := res.m, res.err
 	if err != nil {
-		store.Close()
-		return nil, nil, err
+		log.Printf("serving without a model, classification answers 503: %v", err)
 	}
-	m, err := openServingModel(cfg.modelDir, tax)
-	if err != nil {
-		index.Close()
-		store.Close()
-		return nil, nil, err
-	}
-	holder := newModelHolder(m)
+	holder := newModelHolder(m, err)
+	debug.FreeOSMemory() // return the bundle's parse buffers, now in ONNX Runtime, to the system
 	s := &server{models: holder, store: store, index: index, taxonomy: tax, now: time.Now, started: time.Now(), dataDir: cfg.dataDir}
+	access.apply(s, cfg)
 	dupes := &search.Duplicates{Index: index, Window: cfg.dupWindow, Threshold: cfg.dupThreshold}
 	s.cases = &dispatch.Service{
 		Model:         holder.acquireForDispatch,
@@ -103,6 +126,7 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 		Now:           time.Now,
 		FindDuplicate: dupes.Find,
 		Changed:       s.indexCase,
+		Protect:       s.protector.Protect,
 	}
 	var reloadMu sync.Mutex
 	s.reload = func() error {
@@ -110,7 +134,11 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 		defer reloadMu.Unlock()
 		next, err := openServingModel(cfg.modelDir, tax)
 		if err != nil {
-			return gridtriage.E("model.Reload", gridtriage.KindInvalid, err)
+			kind := gridtriage.KindInvalid // a bundle that fails validation
+			if gridtriage.KindOf(err) == gridtriage.KindUnavailable {
+				kind = gridtriage.KindUnavailable // no bundle at all
+			}
+			return gridtriage.E("model.Reload", kind, err)
 		}
 		holder.swap(next)
 		log.Printf("model reloaded: %s", next.Version())
@@ -124,10 +152,43 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	return s, cleanup, nil
 }
 
+// openedModel is the outcome of opening the serving model.
+type openedModel struct {
+	m   *model.Model
+	err error
+}
+
+// openStorage opens the case database, the search index (rebuilding it if
+// needed) and the access configuration.
+func openStorage(ctx context.Context, cfg *serveConfig) (*sqlite.DB, *search.Index, *accessConfig, error) {
+	store, err := sqlite.Open(ctx, cfg.dataDir)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	index, err := openIndex(ctx, cfg.dataDir, store)
+	if err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	access, err := loadAccess(cfg)
+	if err != nil {
+		index.Close()
+		store.Close()
+		return nil, nil, nil, err
+	}
+	return store, index, access, nil
+}
+
 // openServingModel opens a bundle and checks that its labels are taxonomy
 // codes, so every prediction can be dispatched.
 func openServingModel(dir string, tax *datasets.Taxonomy) (*model.Model, error) {
+	if _, err := os.Stat(filepath.Join(dir, bundle.ManifestFile)); errors.Is(err, fs.ErrNotExist) {
+		return nil, gridtriage.Errorf("model.Open", gridtriage.KindUnavailable, "no model bundle at %s (missing %s)", dir, bundle.ManifestFile)
+	}
 	m, err := model.Open(dir, tax.Name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, gridtriage.E("model.Open", gridtriage.KindUnavailable, err)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -169,9 +230,7 @@ func listenAndServe(ctx context.Context, cfg serveConfig, s *server) error {
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
-	m, release := s.models.acquire()
-	log.Printf("gridtriage %s serving on http://%s (model %s, data %s)", Version, ln.Addr(), m.Version(), cfg.dataDir)
-	release()
+	log.Printf("gridtriage %s serving on http://%s (model %q, data %s)", Version, ln.Addr(), s.models.version(), cfg.dataDir)
 	select {
 	case err := <-errc:
 		return err

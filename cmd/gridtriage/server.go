@@ -17,10 +17,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/auth"
 	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/dispatch"
 	"github.com/gridtriage/gridtriage/dispatch/search"
 	"github.com/gridtriage/gridtriage/dispatch/sqlite"
+	"github.com/gridtriage/gridtriage/privacy"
 )
 
 // MaxBodyBytes is the largest request body accepted.
@@ -28,54 +30,23 @@ const MaxBodyBytes = 1 << 20
 
 // server holds what the HTTP handlers need.
 type server struct {
-	models   *modelHolder
-	store    *sqlite.DB
-	index    *search.Index
-	dataDir  string
-	pages    *template.Template
-	cases    *dispatch.Service
-	taxonomy *datasets.Taxonomy
-	now      func() time.Time
-	reload   func() error // reloads the model from its directory
-	started  time.Time
-}
-
-// router builds the gin engine with every route.
-func (s *server) router() *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
-	r := gin.New()
-	r.Use(gin.Recovery(), limitBody)
-	r.HandleMethodNotAllowed = true
-	r.NoRoute(func(c *gin.Context) {
-		writeError(c, gridtriage.Errorf("http", gridtriage.KindNotFound, "no route %s %s", c.Request.Method, c.Request.URL.Path))
-	})
-	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, errorBody("method_not_allowed", c.Request.Method+" is not allowed on "+c.Request.URL.Path))
-	})
-	r.GET("/healthz", s.healthz)
-	r.GET("/readyz", s.readyz)
-	s.pages = s.reviewTemplate()
-	r.GET("/review", s.reviewPage)
-	r.POST("/review/:id", s.reviewSubmit)
-	v1 := r.Group("/v1")
-	v1.POST("/classify", s.classify)
-	v1.GET("/model", s.modelInfo)
-	v1.POST("/admin/model/reload", s.reloadModel)
-	v1.POST("/cases", s.createCase)
-	v1.GET("/cases", s.listCases)
-	v1.GET("/cases/search", s.searchCases)
-	v1.GET("/cases/:id", s.getCase)
-	v1.GET("/cases/:id/similar", s.similarCases)
-	v1.PATCH("/cases/:id", s.patchCase)
-	v1.GET("/review", s.reviewQueue)
-	v1.POST("/review/:id", s.review)
-	return r
-}
-
-// limitBody caps every request body at MaxBodyBytes.
-func limitBody(c *gin.Context) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, MaxBodyBytes)
-	c.Next()
+	tokens         *auth.Tokens
+	sessions       *auth.Sessions
+	limiter        *rateLimiter
+	inflight       chan struct{} // slots of model-bound requests
+	requestTimeout time.Duration
+	protector      *privacy.Protector
+	accessLog      bool
+	models         *modelHolder
+	store          *sqlite.DB
+	index          *search.Index
+	dataDir        string
+	pages          *template.Template
+	cases          *dispatch.Service
+	taxonomy       *datasets.Taxonomy
+	now            func() time.Time
+	reload         func() error // reloads the model from its directory
+	started        time.Time
 }
 
 // statusOf maps an error kind to its HTTP status: the one place where that
@@ -90,8 +61,14 @@ func statusOf(k gridtriage.Kind) int {
 		return http.StatusConflict
 	case gridtriage.KindTooLarge:
 		return http.StatusRequestEntityTooLarge
-	case gridtriage.KindUnavailable:
+	case gridtriage.KindUnavailable, gridtriage.KindOverloaded:
 		return http.StatusServiceUnavailable
+	case gridtriage.KindUnauthenticated:
+		return http.StatusUnauthorized
+	case gridtriage.KindForbidden:
+		return http.StatusForbidden
+	case gridtriage.KindRateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -116,7 +93,7 @@ func writeError(c *gin.Context, err error) {
 		log.Printf("%s %s: %v", c.Request.Method, c.Request.URL.Path, err)
 		msg = "internal error"
 	}
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && c.Writer.Header().Get("Retry-After") == "" {
 		c.Header("Retry-After", "5")
 	}
 	c.AbortWithStatusJSON(status, errorBody(kind.String(), msg))
@@ -161,9 +138,14 @@ func (s *server) readyz(c *gin.Context) {
 		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "database unavailable"})
 		return
 	}
-	m, release := s.models.acquire()
-	defer release()
-	c.JSON(http.StatusOK, gin.H{"status": "ready", "model_version": m.Version(), "uptime_seconds": int(time.Since(s.started).Seconds())})
+	_, release, err := s.models.acquire()
+	release()
+	if err != nil {
+		c.Header("Retry-After", "5")
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "no model", "error": unwrapMsg(err)})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready", "model_version": s.models.version(), "uptime_seconds": int(time.Since(s.started).Seconds())})
 }
 
 // currentVersion is the serving model's version.

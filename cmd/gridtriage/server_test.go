@@ -13,14 +13,14 @@ import (
 	"time"
 
 	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/auth"
 )
 
 // testServer starts the real server (real SQLite, real ONNX Runtime) on a
 // fresh data directory.
 func testServer(t *testing.T) (*httptest.Server, *server) {
 	t.Helper()
-	cfg := serveConfig{modelDir: testModel(t), dataDir: t.TempDir(), jurisdiction: "../../config/jurisdiction.tsv"}
-	s, cleanup, err := newServer(context.Background(), cfg)
+	s, cleanup, err := newServer(context.Background(), testConfig(t, testModel(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,13 +36,23 @@ func newTestHTTP(t *testing.T, s *server) *httptest.Server {
 	return ts
 }
 
+// call sends a JSON request with the admin token.
 func call(t *testing.T, ts *httptest.Server, method, path, body string) (int, map[string]any) {
+	t.Helper()
+	return callAs(t, ts, auth.Admin, method, path, body)
+}
+
+// callAs sends a JSON request with the test token of role ("" for none).
+func callAs(t *testing.T, ts *httptest.Server, role auth.Role, method, path, body string) (int, map[string]any) {
 	t.Helper()
 	req, err := http.NewRequest(method, ts.URL+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
+	if role != "" {
+		req.Header.Set("Authorization", "Bearer "+testToken(t, role))
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -257,7 +267,9 @@ func TestConcurrentCaseCreation(t *testing.T) {
 		wg.Go(func() {
 			for i := 0; i < 5; i++ {
 				body := fmt.Sprintf(`{"external_id":"c-%d-%d","text":"%s","grid_id":"G-%d"}`, w, i, texts[i], w)
-				resp, err := http.Post(ts.URL+"/v1/cases", "application/json", strings.NewReader(body))
+				req, _ := http.NewRequest("POST", ts.URL+"/v1/cases", strings.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+testToken(t, auth.Platform))
+				resp, err := http.DefaultClient.Do(req)
 				if err != nil {
 					errs <- err.Error()
 					continue

@@ -160,6 +160,7 @@ func (x *Index) Search(q Query) ([]Hit, error) {
 	}
 	req := bleve.NewSearchRequestOptions(root, size, 0, false)
 	req.Fields = []string{"text"}
+	req.SortBy([]string{"-_score", "_id"}) // ties in a stable order
 	if q.Text != "" {
 		req.Highlight = bleve.NewHighlightWithStyle("html")
 		req.Highlight.AddField("text")

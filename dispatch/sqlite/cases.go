@@ -13,7 +13,7 @@ import (
 
 var _ gridtriage.CaseStore = (*DB)(nil)
 
-const caseColumns = `id, report, decision, status, duplicate_of, rating, reviewed_by, reviewed_at, created_at, updated_at`
+const caseColumns = `id, report, decision, status, duplicate_of, rating, reviewed_by, reviewed_at, created_at, updated_at, owner, original IS NOT NULL`
 
 // Create implements gridtriage.CaseStore.
 func (d *DB) Create(ctx context.Context, c *gridtriage.Case) (*gridtriage.Case, bool, error) {
@@ -41,9 +41,9 @@ func (d *DB) Create(ctx context.Context, c *gridtriage.Case) (*gridtriage.Case, 
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO cases (id, external_id, report, decision, status, needs_review, lead_dept, grid_id, urgency,
-			dispatch_by, resolve_by, duplicate_of, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			dispatch_by, resolve_by, duplicate_of, created_at, updated_at, owner, original) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, c.ExternalID, string(report), string(decision), c.Status, c.NeedsReview, c.LeadDept, c.GridID, c.Urgency,
-			formatTime(c.DispatchBy), formatTime(c.ResolveBy), nullable(c.DuplicateOf), formatTime(now), formatTime(now))
+			formatTime(c.DispatchBy), formatTime(c.ResolveBy), nullable(c.DuplicateOf), formatTime(now), formatTime(now), c.Owner, c.SealedOriginal)
 		if err != nil {
 			return err
 		}
@@ -106,6 +106,9 @@ func (d *DB) List(ctx context.Context, f gridtriage.CaseFilter) ([]*gridtriage.C
 	}
 	if f.GridID != "" {
 		add("grid_id = ?", f.GridID)
+	}
+	if f.Owner != "" {
+		add("owner = ?", f.Owner)
 	}
 	if f.Review != nil {
 		add("needs_review = ? AND status = 'received'", *f.Review)
@@ -231,7 +234,7 @@ func scanCase(s scanner) (*gridtriage.Case, error) {
 	var report, decision, created, updated string
 	var dup, reviewedBy, reviewedAt sql.NullString
 	var rating sql.NullInt64
-	if err := s.Scan(&c.ID, &report, &decision, &c.Status, &dup, &rating, &reviewedBy, &reviewedAt, &created, &updated); err != nil {
+	if err := s.Scan(&c.ID, &report, &decision, &c.Status, &dup, &rating, &reviewedBy, &reviewedAt, &created, &updated, &c.Owner, &c.HasOriginal); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(report), &c.Report); err != nil {

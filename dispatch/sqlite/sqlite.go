@@ -37,9 +37,14 @@ type DB struct {
 // Open opens (creating if needed) the database in dataDir and applies the
 // embedded migrations.
 func Open(ctx context.Context, dataDir string) (*DB, error) {
+	return open(ctx, dataDir, "")
+}
+
+// open opens the database with extra DSN parameters (tests limit its size).
+func open(ctx context.Context, dataDir, extra string) (*DB, error) {
 	const op = "sqlite.Open"
 	dsn := "file:" + filepath.Join(dataDir, FileName) +
-		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_txlock=immediate" + extra
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
@@ -55,6 +60,28 @@ func Open(ctx context.Context, dataDir string) (*DB, error) {
 
 // Close closes the database.
 func (d *DB) Close() error { return d.db.Close() }
+
+// Count returns the number of stored cases.
+func (d *DB) Count(ctx context.Context) (int, error) {
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM cases`).Scan(&n); err != nil {
+		return 0, gridtriage.E("cases.Count", gridtriage.KindInternal, err)
+	}
+	return n, nil
+}
+
+// Check runs SQLite's integrity check and returns its findings, or nil
+// when the database is intact.
+func (d *DB) Check(ctx context.Context) error {
+	var res string
+	if err := d.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&res); err != nil {
+		return err
+	}
+	if res != "ok" {
+		return fmt.Errorf("integrity check: %s", res)
+	}
+	return nil
+}
 
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }

@@ -16,6 +16,7 @@ import (
 	"github.com/gridtriage/gridtriage/classify/analysis"
 	"github.com/gridtriage/gridtriage/classify/features"
 	"github.com/gridtriage/gridtriage/model/bundle"
+	"github.com/gridtriage/gridtriage/model/onnx"
 	"github.com/gridtriage/gridtriage/model/ort"
 )
 
@@ -60,6 +61,14 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	lo, hi := b.Vocab.GroupRange(features.GroupWord)
+	words, err := onnx.ReadWeightRows(b.Model, int(lo), int(hi))
+	if err != nil {
+		s.Close()
+		return nil, gridtriage.E("model.Open", gridtriage.KindInvalid, err)
+	}
+	// The session holds the model now: drop the bundle's copy of its bytes.
+	b.Model = nil
 	a, err := analysis.Default() // after the session, so a caller may load the dictionaries meanwhile
 	if err != nil {
 		s.Close()
@@ -72,13 +81,8 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	for _, v := range b.Vocab.IDF {
 		maxIDF = math.Max(maxIDF, float64(v))
 	}
-	lo, hi := b.Vocab.GroupRange(features.GroupWord)
-	c := b.Weights.Classes
-	words := wordWeights{lo: lo, hi: hi, classes: c, w: slices.Clone(b.Weights.W[int(lo)*c : int(hi)*c])}
-	// The session holds the model now: drop the bundle's copies of the bytes
-	// and of the full weight matrix.
-	b.Model, b.Weights = nil, nil
-	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF, words: words}, nil
+	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF,
+		words: wordWeights{lo: lo, hi: hi, classes: words.Classes, w: words.W}}, nil
 }
 
 // Close releases the ONNX Runtime session.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -107,6 +108,10 @@ func TestONNXParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	ref := &linear.Model{Labels: b.Manifest.Labels, Dim: w.Dim, W: w.W, B: w.B, Temperature: w.Temperature}
+	part, err := onnx.ReadWeightRows(b.Model, 5, 9)
+	if err != nil || part.FirstRow != 5 || !slices.Equal(part.W, w.W[5*w.Classes:9*w.Classes]) {
+		t.Errorf("ReadWeightRows(5, 9) = first row %v, %d weights (%v); want rows 5–8 of W", part.FirstRow, len(part.W), err)
+	}
 	test := readSplit(t, "test")
 	texts := make([]string, len(test))
 	for i, r := range test {

@@ -20,7 +20,7 @@ type Bundle struct {
 	Manifest Manifest
 	Model    []byte // ONNX bytes
 	Vocab    *features.Vocabulary
-	Weights  *onnx.Weights // parsed from Model
+	Weights  *onnx.Weights // shapes, bias and temperature parsed from Model; W is not read
 }
 
 // SHA256 returns the hex digest of b.
@@ -155,7 +155,7 @@ func Load(dir string) (*Bundle, error) {
 	if b.Vocab, err = features.ReadVocabulary(bytes.NewReader(data[VocabFile])); err != nil {
 		return fail("%v", err)
 	}
-	if b.Weights, err = onnx.ReadWeights(b.Model); err != nil {
+	if b.Weights, err = onnx.ReadWeightRows(b.Model, 0, 0); err != nil {
 		return fail("%s: %v", ModelFile, err)
 	}
 	if b.Weights.Dim != b.Vocab.Size() || b.Weights.Classes != len(m.Labels) {

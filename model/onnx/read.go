@@ -12,14 +12,20 @@ import (
 // Weights are the initializers of a model written by Export.
 type Weights struct {
 	Dim, Classes int
-	W            []float32 // Dim × Classes, feature-major
+	W            []float32 // rows FirstRow… of the Dim × Classes matrix, feature-major
+	FirstRow     int
 	B            []float32
 	Temperature  float32
 }
 
 // ReadWeights parses the weight initializers back out of an exported model
 // and checks their shapes.
-func ReadWeights(model []byte) (*Weights, error) {
+func ReadWeights(model []byte) (*Weights, error) { return ReadWeightRows(model, 0, -1) }
+
+// ReadWeightRows is ReadWeights keeping only rows [lo, hi) of W (hi < 0:
+// to the end), so a caller needing part of a large matrix never holds all
+// of it.
+func ReadWeightRows(model []byte, lo, hi int) (*Weights, error) {
 	graph, err := field(model, 7)
 	if err != nil {
 		return nil, fmt.Errorf("model has no graph: %w", err)
@@ -40,13 +46,20 @@ func ReadWeights(model []byte) (*Weights, error) {
 	if len(w.dims) != 2 || w.dtype != tensorFloat || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
 		return nil, errors.New("model lacks the W, B or temperature initializer of the expected shape")
 	}
-	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), W: floats(w.raw), B: floats(b.raw)}
+	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), B: floats(b.raw)}
 	if t := floats(temp.raw); len(t) == 1 {
 		out.Temperature = t[0]
 	}
-	if len(out.W) != out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
-		return nil, fmt.Errorf("initializer sizes do not match: W %d for %d×%d, B %d", len(out.W), out.Dim, out.Classes, len(out.B))
+	if len(w.raw) != 4*out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
+		return nil, fmt.Errorf("initializer sizes do not match: W %d bytes for %d×%d, B %d", len(w.raw), out.Dim, out.Classes, len(out.B))
 	}
+	if hi < 0 || hi > out.Dim {
+		hi = out.Dim
+	}
+	if lo < 0 || lo > hi {
+		return nil, fmt.Errorf("rows %d–%d are outside the %d rows of W", lo, hi, out.Dim)
+	}
+	out.FirstRow, out.W = lo, floats(w.raw[4*lo*out.Classes:4*hi*out.Classes])
 	return out, nil
 }
 

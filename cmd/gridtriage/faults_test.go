@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/gridtriage/gridtriage/auth"
+	"github.com/gridtriage/gridtriage/dispatch/search"
 )
 
 // TestServesWithoutAModel starts the server on a model directory that does
@@ -209,4 +212,93 @@ func createCase(base, token, ext string) (int, string) {
 		return resp.StatusCode, ""
 	}
 	return resp.StatusCode, string(m[1])
+}
+
+// TestCorruptIndexIsRebuiltAtStartUp garbles the index's metadata and
+// starts a server on the data directory: it must rebuild the index from
+// the database and find the cases again.
+func TestCorruptIndexIsRebuiltAtStartUp(t *testing.T) {
+	cfg := testConfig(t, testModel(t))
+	s, cleanup, err := newServer(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newTestHTTP(t, s)
+	for i, text := range []string{"幸福路的路灯晚上不亮了", "建设路路灯杆被车撞歪了"} {
+		if code, out := call(t, ts, "POST", "/v1/cases", fmt.Sprintf(`{"external_id":"ix-%d","text":"%s"}`, i, text)); code != 201 {
+			t.Fatal(code, out)
+		}
+	}
+	ts.Close()
+	cleanup()
+	dir := filepath.Join(cfg.dataDir, search.DirName)
+	if err := os.WriteFile(filepath.Join(dir, "index_meta.json"), []byte("{garbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, cleanup, err = newServer(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("start-up on a corrupt index: %v", err)
+	}
+	defer cleanup()
+	if code, res := call(t, newTestHTTP(t, s), "GET", "/v1/cases/search?q="+url.QueryEscape("路灯"), ""); code != 200 || res["count"].(float64) != 2 {
+		t.Errorf("search after the rebuild: %d %v", code, res)
+	}
+}
+
+// TestGracefulShutdownFinishesInFlight starts shutting down while a request
+// is in flight (its body half sent): the request still completes, new
+// connections are refused, and the server returns cleanly.
+func TestGracefulShutdownFinishesInFlight(t *testing.T) {
+	s, cleanup, err := newServer(context.Background(), testConfig(t, testModel(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cleanup)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := serveConfig{addr: ln.Addr().String(), shutdownTimeout: 10 * time.Second}
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- listenAndServe(ctx, cfg, s) }()
+	base := "http://" + cfg.addr
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			resp.Body.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("server did not start")
+		}
+	}
+	body, send := io.Pipe()
+	req, _ := http.NewRequest("POST", base+"/v1/classify", body)
+	req.Header.Set("Authorization", "Bearer "+testToken(t, auth.Platform))
+	answered := make(chan int, 1)
+	go func() {
+		resp, err := (&http.Client{Transport: &http.Transport{}}).Do(req)
+		if err != nil {
+			answered <- 0
+			return
+		}
+		resp.Body.Close()
+		answered <- resp.StatusCode
+	}()
+	send.Write([]byte(`{"text":"井盖`))
+	time.Sleep(200 * time.Millisecond) // the handler is reading the body
+	cancel()
+	time.Sleep(200 * time.Millisecond)
+	if _, err := (&http.Client{Transport: &http.Transport{}, Timeout: time.Second}).Get(base + "/healthz"); err == nil {
+		t.Error("a new connection was accepted during shutdown")
+	}
+	send.Write([]byte(`没了"}`))
+	send.Close()
+	if code := <-answered; code != 200 {
+		t.Errorf("the in-flight request answered %d, want 200", code)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
 }

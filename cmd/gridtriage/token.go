@@ -32,7 +32,11 @@ func runToken(_ context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "token for %s (%s) added to %s; it is shown only now\n", *name, r, *tokens)
+	where := "it is shown only now"
+	if *out != "" {
+		where = "the token itself is in " + *out
+	}
+	fmt.Fprintf(os.Stderr, "token for %s (%s) added to %s; %s\n", *name, r, *tokens, where)
 	return writeSecret(*out, token)
 }
 

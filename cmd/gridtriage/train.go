@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/gridtriage/gridtriage/classify/analysis"
 	"github.com/gridtriage/gridtriage/classify/features"
@@ -22,7 +24,7 @@ func runTrain(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "directory to write the model bundle to")
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed recorded in the bundle and used for the bootstrap")
-	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
+	fs.Var((*l2Flag)(&cfg), "l2", "L2 penalty on the weights, or comma-separated penalties to choose from on dev")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
 	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
@@ -69,6 +71,12 @@ func runTrain(ctx context.Context, args []string) error {
 	m := b.Manifest
 	fmt.Fprintf(os.Stderr, "wrote %s: model %s, %d labels, %d features, %d iterations, %.1fs\n",
 		*out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
+	for _, t := range m.Training.L2Tried {
+		fmt.Fprintf(os.Stderr, "l2 %g: dev accuracy %.4f after %d iterations\n", t.L2, t.DevAccuracy, t.Iterations)
+	}
+	if len(m.Training.L2Tried) > 0 {
+		fmt.Fprintf(os.Stderr, "l2 %g chosen on dev\n", m.Training.L2)
+	}
 	if d := m.DevMetrics; d != nil {
 		fmt.Fprintf(os.Stderr, "dev: accuracy %.4f macro-F1 %.4f top-3 %.4f ECE %.4f; auto-dispatch threshold %.3f keeps %.1f%% at ≥ %.0f%% accuracy\n",
 			d.Accuracy, d.MacroF1, d.Top3, d.ECE, m.Thresholds.Global, 100*m.Thresholds.Coverage, 100*m.Thresholds.Target)
@@ -113,4 +121,35 @@ func specFlags(fs *flag.FlagSet, spec *features.Spec) {
 	})
 	fs.IntVar(&spec.MinDF, "min-df", spec.MinDF, "drop terms found in fewer training reports")
 	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own word features")
+}
+
+// l2Flag sets a training configuration's L2 penalty, or the penalties to
+// choose from on dev.
+type l2Flag train.Config
+
+func (f *l2Flag) String() string {
+	if f == nil {
+		return ""
+	}
+	if len(f.L2Choices) > 1 {
+		parts := make([]string, len(f.L2Choices))
+		for i, v := range f.L2Choices {
+			parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+		}
+		return strings.Join(parts, ",")
+	}
+	return strconv.FormatFloat(f.L2, 'g', -1, 64)
+}
+
+func (f *l2Flag) Set(v string) error {
+	var vals []float64
+	for _, part := range strings.Split(v, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || x < 0 {
+			return fmt.Errorf("%q is not a non-negative number", part)
+		}
+		vals = append(vals, x)
+	}
+	f.L2, f.L2Choices = vals[0], vals
+	return nil
 }

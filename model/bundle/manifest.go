@@ -44,9 +44,12 @@ type Training struct {
 	Examples   int     `json:"examples"`
 	Seed       int64   `json:"seed"`
 	L2         float64 `json:"l2"`
-	Iterations int     `json:"iterations"`
-	Refit      bool    `json:"refit"` // refitted on train+dev after early stopping
-	Seconds    float64 `json:"seconds"`
+	// L2Tried lists the penalties tried, with their dev accuracy, when L2
+	// was chosen on dev.
+	L2Tried    []L2Trial `json:"l2_tried,omitempty"`
+	Iterations int       `json:"iterations"`
+	Refit      bool      `json:"refit"` // refitted on train+dev after early stopping
+	Seconds    float64   `json:"seconds"`
 }
 
 // File names a file with its digest.
@@ -86,4 +89,11 @@ func (t *Thresholds) Threshold(label string) float64 {
 		return v
 	}
 	return t.Global
+}
+
+// L2Trial is one L2 penalty tried in training, with its dev accuracy.
+type L2Trial struct {
+	L2          float64 `json:"l2"`
+	DevAccuracy float64 `json:"dev_accuracy"`
+	Iterations  int     `json:"iterations"`
 }

@@ -34,16 +34,17 @@ type Job struct {
 // and the configuration.
 func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	started := time.Now()
-	res, err := Train(ctx, j.Config, prep, j.Train, j.Dev)
+	res, cfg, tried, err := j.trainBest(ctx, prep)
 	if err != nil {
 		return nil, err
 	}
+	j.Config = cfg
 	m := bundle.Manifest{
 		GridtriageVersion: j.Version,
 		CreatedAt:         time.Now().UTC().Truncate(time.Second),
 		Training: bundle.Training{
 			Data: j.TrainFiles, Dev: j.DevFiles, DataSHA256: combinedSHA(j.TrainFiles, j.DevFiles),
-			Examples: len(j.Train), Seed: j.Config.Seed, L2: j.Config.L2, Iterations: res.Iterations,
+			Examples: len(j.Train), Seed: j.Config.Seed, L2: j.Config.L2, L2Tried: tried, Iterations: res.Iterations,
 		},
 	}
 	if len(j.Dev) > 0 {
@@ -66,6 +67,54 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	m.Labels, m.Temperature, m.Features = res.Model.Labels, res.Model.Temperature, res.Spec
 	m.Training.Seconds = time.Since(started).Round(time.Millisecond).Seconds()
 	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: onnx.Export(res.Model, j.Version, nil)}, nil
+}
+
+// trainBest trains with each of the configured L2 penalties and keeps the
+// model with the best dev accuracy (the first on a tie), returning it with
+// its configuration and the dev accuracy of every penalty tried.
+func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.L2Trial, error) {
+	choices := j.Config.L2Choices
+	if len(choices) < 2 || len(j.Dev) == 0 {
+		res, err := Train(ctx, j.Config, prep, j.Train, j.Dev)
+		return res, j.Config, nil, err
+	}
+	data, err := prepare(j.Config, prep, j.Train, j.Dev)
+	if err != nil {
+		return nil, j.Config, nil, err
+	}
+	var best *Result
+	var bestCfg Config
+	var tried []bundle.L2Trial
+	bestAcc := -1.0
+	for _, l2 := range choices {
+		cfg := j.Config
+		cfg.L2 = l2
+		res, err := data.fit(ctx, cfg)
+		if err != nil {
+			return nil, cfg, nil, err
+		}
+		acc := res.DevAccuracy(prep, j.Dev)
+		tried = append(tried, bundle.L2Trial{L2: l2, DevAccuracy: acc, Iterations: res.Iterations})
+		if acc > bestAcc {
+			best, bestCfg, bestAcc = res, cfg, acc
+		}
+	}
+	return best, bestCfg, tried, nil
+}
+
+// DevAccuracy is the accuracy of r on dev.
+func (r *Result) DevAccuracy(prep Preparer, dev []Example) float64 {
+	texts := make([]string, len(dev))
+	for i, e := range dev {
+		texts[i] = e.Text
+	}
+	correct := 0
+	for i, p := range r.Probabilities(prep, texts) {
+		if r.Model.Labels[eval.Argmax(p)] == dev[i].Label {
+			correct++
+		}
+	}
+	return float64(correct) / float64(max(1, len(dev)))
 }
 
 // devFigures scores dev with the trained model: the metrics to record and

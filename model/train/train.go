@@ -27,11 +27,15 @@ type Example struct {
 
 // Config controls a training run.
 type Config struct {
-	Spec     features.Spec
-	L2       float64 // penalty on the weights, per mean example
-	MaxIter  int     // L-BFGS iteration limit
-	Patience int     // iterations without dev improvement before stopping
-	Balanced bool    // weight classes inversely to their frequency
+	Spec features.Spec
+	L2   float64 // penalty on the weights, per mean example
+	// L2Choices, when it holds more than one value and a dev set is given,
+	// are the penalties Job.Run tries; the one with the best dev accuracy
+	// (the first on a tie) is kept and recorded as L2.
+	L2Choices []float64
+	MaxIter   int  // L-BFGS iteration limit
+	Patience  int  // iterations without dev improvement before stopping
+	Balanced  bool // weight classes inversely to their frequency
 	// Loss is "squared_hinge" (one-vs-rest, as a linear SVM; the default,
 	// more accurate on every data set measured) or "logistic" (multinomial
 	// cross-entropy); either way the scores are calibrated into
@@ -47,7 +51,8 @@ type Config struct {
 
 // DefaultConfig is the configuration of the default models.
 func DefaultConfig() Config {
-	return Config{Spec: features.DefaultSpec(), L2: 3e-5, MaxIter: 300, Patience: 25, Balanced: true, Seed: 1, Loss: "squared_hinge"}
+	return Config{Spec: features.DefaultSpec(), L2: 3e-5, L2Choices: []float64{3e-5, 1e-4}, MaxIter: 300, Patience: 25,
+		Balanced: true, Seed: 1, Loss: "squared_hinge"}
 }
 
 // Progress reports one optimiser iteration.
@@ -77,6 +82,26 @@ type Preparer interface {
 // Train fits a model on trainSet, early-stopping and calibrating on devSet
 // when it is not empty.
 func Train(ctx context.Context, cfg Config, prep Preparer, trainSet, devSet []Example) (*Result, error) {
+	d, err := prepare(cfg, prep, trainSet, devSet)
+	if err != nil {
+		return nil, err
+	}
+	return d.fit(ctx, cfg)
+}
+
+// prepared is training data turned into feature vectors, ready to fit
+// with any penalty.
+type prepared struct {
+	spec   features.Spec
+	labels []string
+	y      []int
+	vocab  *features.Vocabulary
+	x      []features.Vector
+	dev    devSet
+}
+
+// prepare builds the vocabulary and the vectors of the train and dev sets.
+func prepare(cfg Config, prep Preparer, trainSet, devSet []Example) (*prepared, error) {
 	const op = "train.Train"
 	if err := cfg.Spec.Validate(); err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInvalid, err)
@@ -91,9 +116,14 @@ func Train(ctx context.Context, cfg Config, prep Preparer, trainSet, devSet []Ex
 	vectorize := func(t string) features.Vector { return features.Vectorize(cfg.Spec, prep, vocab, t) }
 	x := parallelMap(trainText, vectorize)
 	dev := newDevSet(labels, parallelMap(normalizeAll(prep, devSet), vectorize), devSet)
+	return &prepared{spec: cfg.Spec, labels: labels, y: y, vocab: vocab, x: x, dev: dev}, nil
+}
 
-	dim, c := vocab.Size(), len(labels)
-	obj := newObjective(x, y, exampleWeights(y, c, cfg.Balanced), dim, c, cfg.L2)
+// fit trains on prepared data with cfg's loss and penalty.
+func (d *prepared) fit(ctx context.Context, cfg Config) (*Result, error) {
+	const op = "train.Train"
+	dim, c := d.vocab.Size(), len(d.labels)
+	obj := newObjective(d.x, d.y, exampleWeights(d.y, c, cfg.Balanced), dim, c, cfg.L2)
 	switch cfg.Loss {
 	case "", "logistic":
 	case "squared_hinge":
@@ -101,15 +131,15 @@ func Train(ctx context.Context, cfg Config, prep Preparer, trainSet, devSet []Ex
 	default:
 		return nil, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown loss %q (logistic or squared_hinge)", cfg.Loss)
 	}
-	stop := &earlyStop{ctx: ctx, cfg: cfg, dev: dev, dim: dim, classes: c}
+	stop := &earlyStop{ctx: ctx, cfg: cfg, dev: d.dev, dim: dim, classes: c}
 	params, err := minimize(obj, stop, cfg, dim*c+c)
 	if err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
-	m := toModel(labels, dim, params)
-	res := &Result{Spec: cfg.Spec, Vocab: vocab, Model: m, Iterations: stop.bestIter}
-	if dev.len() > 0 {
-		m.Temperature, res.DevLoss = fitTemperature(m, dev)
+	m := toModel(d.labels, dim, params)
+	res := &Result{Spec: d.spec, Vocab: d.vocab, Model: m, Iterations: stop.bestIter}
+	if d.dev.len() > 0 {
+		m.Temperature, res.DevLoss = fitTemperature(m, d.dev)
 	}
 	return res, nil
 }

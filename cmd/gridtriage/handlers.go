@@ -153,7 +153,11 @@ func (s *server) createCase(c *gin.Context) {
 		writeError(c, gridtriage.Errorf("cases.Create", gridtriage.KindConflict, "external_id %q belongs to another caller's case", r.ExternalID))
 		return
 	}
-	if !s.audit(c, map[bool]string{true: "case.create", false: "case.read"}[created], kase.ID, "") {
+	action := "case.read" // a repeated external_id returns the stored case
+	if created {
+		action = "case.create"
+	}
+	if !s.audit(c, action, kase.ID, "") {
 		return
 	}
 	status := http.StatusOK

@@ -29,7 +29,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
 	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
 	specFlags(fs, &cfg.Spec)
-	refit := fs.Bool("refit", false, "after early stopping on dev, refit on train+dev for the chosen number of iterations")
+	refit := fs.Bool("refit", true, "with --dev: after choosing the penalty, iterations and calibration on dev, refit on train+dev (--refit=false keeps the train-only model)")
 	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")
 	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
 	if err := fs.Parse(args); err != nil {
@@ -57,7 +57,7 @@ func runTrain(ctx context.Context, args []string) error {
 	cfg.Progress = report
 	job := train.Job{Config: cfg, Train: trainSet, Dev: devSet, TrainFiles: trainFiles, DevFiles: devFiles,
 		Refit: *refit, AutoTarget: *autoTarget, Version: Version}
-	if *refit {
+	if job.Refit && len(devSet) > 0 {
 		job.RefitProgress, _ = progressReporter(os.Stderr, "refit", cfg.MaxIter)
 	}
 	b, err := job.Run(ctx, a)
@@ -76,6 +76,9 @@ func runTrain(ctx context.Context, args []string) error {
 	}
 	if len(m.Training.L2Tried) > 0 {
 		fmt.Fprintf(os.Stderr, "l2 %g chosen on dev\n", m.Training.L2)
+	}
+	if m.Training.Refit {
+		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports); the dev figures are the train-only model's\n", m.Training.Examples)
 	}
 	if d := m.DevMetrics; d != nil {
 		fmt.Fprintf(os.Stderr, "dev: accuracy %.4f macro-F1 %.4f top-3 %.4f ECE %.4f; auto-dispatch threshold %.3f keeps %.1f%% at ≥ %.0f%% accuracy\n",

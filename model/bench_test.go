@@ -3,6 +3,7 @@ package model_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/gridtriage/gridtriage/classify/analysis"
@@ -85,6 +86,15 @@ func BenchmarkClassify(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "reports/s")
+		})
+		b.Run(c.name+"/batch256", func(b *testing.B) {
+			texts := slices.Repeat([]string{c.text}, 256)
+			for b.Loop() {
+				if _, err := m.Classify(context.Background(), texts, 3); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(texts))*float64(b.N)/b.Elapsed().Seconds(), "reports/s")
 		})
 		b.Run(c.name+"/parallel", func(b *testing.B) {
 			b.RunParallel(func(pb *testing.PB) {

@@ -7,9 +7,13 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gridtriage/gridtriage"
 	"github.com/gridtriage/gridtriage/classify"
@@ -100,48 +104,114 @@ func (m *Model) Vectorize(text string) features.Vector {
 	return features.Vectorize(b.Manifest.Features, m.analyzer, b.Vocab, m.analyzer.Normalize(text))
 }
 
-// Classify implements classify.Classifier.
+// Classify implements classify.Classifier. A batch of more than
+// ort.MaxRunBatch texts is classified in chunks of that size on up to
+// GOMAXPROCS goroutines; each chunk is scored by one ONNX Runtime call, the
+// one Predict would make for it, so the result does not depend on the
+// number of goroutines.
 func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify.Prediction, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
 	}
+	out := make([]classify.Prediction, len(texts))
+	var err error
+	if len(texts) <= ort.MaxRunBatch {
+		err = m.classifyChunk(texts, k, out)
+	} else {
+		err = m.classifyChunks(ctx, texts, k, out)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// classifyChunks classifies texts into out chunk by chunk, on up to
+// GOMAXPROCS goroutines, and returns the error of the first chunk that
+// failed.
+func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out []classify.Prediction) error {
+	chunks := (len(texts) + ort.MaxRunBatch - 1) / ort.MaxRunBatch
+	errs := make([]error, chunks)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(chunks, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for c := int(next.Add(1) - 1); c < chunks; c = int(next.Add(1) - 1) {
+				if err := ctx.Err(); err != nil {
+					errs[c] = gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
+					return
+				}
+				lo, hi := c*ort.MaxRunBatch, min((c+1)*ort.MaxRunBatch, len(texts))
+				errs[c] = m.classifyChunk(texts[lo:hi], k, out[lo:hi])
+			}
+		})
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classifyChunk classifies texts, at most ort.MaxRunBatch of them, into out.
+func (m *Model) classifyChunk(texts []string, k int, out []classify.Prediction) error {
 	vecs := make([]features.Vector, len(texts))
 	for i, t := range texts {
 		vecs[i] = m.Vectorize(t)
 	}
 	probs, err := m.Predict(vecs)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	out := make([]classify.Prediction, len(texts))
 	for i, p := range probs {
 		out[i] = m.prediction(p, k)
 		out[i].Reasons = m.reasons(vecs[i], out[i].Label, 5)
 	}
-	return out, nil
+	return nil
 }
 
 // prediction ranks the probabilities of one report.
 func (m *Model) prediction(p []float32, k int) classify.Prediction {
 	labels := m.Labels()
-	order := make([]int, len(p))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(p[b], p[a]) })
-	k = max(1, min(k, len(order)))
-	pr := classify.Prediction{ModelVersion: m.Version(), Probabilities: make([]float64, len(p))}
+	k = max(1, min(k, len(p)))
+	top := topClasses(p, max(k, 2))
+	pr := classify.Prediction{ModelVersion: m.Version(), Probabilities: make([]float64, len(p)),
+		Top: make([]classify.Scored, 0, k)}
 	for i, v := range p {
 		pr.Probabilities[i] = float64(v)
 	}
-	for _, i := range order[:k] {
+	for _, i := range top[:k] {
 		pr.Top = append(pr.Top, classify.Scored{Label: labels[i], Name: m.namer(labels[i]), Probability: float64(p[i])})
 	}
 	pr.Label, pr.Name, pr.Probability = pr.Top[0].Label, pr.Top[0].Name, pr.Top[0].Probability
-	if len(order) > 1 {
-		pr.Margin = float64(p[order[0]] - p[order[1]])
+	if len(top) > 1 {
+		pr.Margin = float64(p[top[0]] - p[top[1]])
 	}
 	return pr
+}
+
+// topClasses returns the indices of the n highest of p (all of them when p
+// is shorter), highest first and equal ones in index order, as a stable
+// sort would.
+func topClasses(p []float32, n int) []int {
+	top := make([]int, 0, n)
+	for i, v := range p {
+		j := len(top)
+		for j > 0 && cmp.Compare(v, p[top[j-1]]) > 0 {
+			j--
+		}
+		if j == n {
+			continue
+		}
+		if len(top) < n {
+			top = append(top, 0)
+		}
+		copy(top[j+1:], top[j:len(top)-1])
+		top[j] = i
+	}
+	return top
 }
 
 // reasons returns the n words (or word pairs) of v that add most to
@@ -151,7 +221,7 @@ func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reaso
 	if !ok {
 		return nil
 	}
-	best := map[string]float64{}
+	out := make([]classify.Reason, 0, n)
 	for j, i := range v.Indices {
 		// Words read better than character n-grams, which overlap.
 		w, isWord := m.words.weight(i, k)
@@ -160,19 +230,27 @@ func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reaso
 			continue
 		}
 		term := displayTerm(m.Bundle.Vocab.Terms[i-1])
-		if len([]rune(term)) < 2 {
+		if utf8.RuneCountInString(term) < 2 {
 			continue
 		}
-		best[term] = max(best[term], contrib)
-	}
-	out := make([]classify.Reason, 0, len(best))
-	for t, c := range best {
-		out = append(out, classify.Reason{Term: t, Weight: c})
+		out = addReason(out, term, contrib)
 	}
 	slices.SortFunc(out, func(a, b classify.Reason) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
 	})
 	return out[:min(n, len(out))]
+}
+
+// addReason adds term with weight to rs, or raises the weight of term when
+// rs has it (word pairs shown without their space can repeat a word).
+func addReason(rs []classify.Reason, term string, weight float64) []classify.Reason {
+	for i := range rs {
+		if rs[i].Term == term {
+			rs[i].Weight = max(rs[i].Weight, weight)
+			return rs
+		}
+	}
+	return append(rs, classify.Reason{Term: term, Weight: weight})
 }
 
 // displayTerm strips the namespace prefix of a vocabulary term.

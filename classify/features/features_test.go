@@ -2,10 +2,12 @@ package features
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"slices"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // spaceSegmenter splits on spaces: enough to test features without gse.
@@ -76,5 +78,52 @@ func TestReadVocabularyRejects(t *testing.T) {
 		if _, err := ReadVocabulary(strings.NewReader(in)); err == nil {
 			t.Errorf("accepted %q", in)
 		}
+	}
+}
+
+func TestIsLetterOrDigit(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if got, want := isLetterOrDigit(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
+			t.Fatalf("isLetterOrDigit(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
+
+func TestTermIndex(t *testing.T) {
+	var many []string
+	for i := range 3000 {
+		many = append(many, fmt.Sprintf("c:%d", i))
+	}
+	tests := []struct {
+		name          string
+		terms, absent []string
+	}{
+		{"empty", nil, []string{"", "w:a"}},
+		{"one", []string{"w:a"}, []string{"", "w:", "w:ab", "c:a"}},
+		{"prefixes", []string{"c:a", "c:ab", "c:abc", "w:a b", "w:井盖"}, []string{"c:", "c:b", "c:abcd", "w:a", "w:井"}},
+		{"many", many, []string{"c:3000", "c:-1", "c:01"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x, terms := newTermIndex(tt.terms)
+			if !slices.Equal(terms, tt.terms) {
+				t.Fatalf("terms changed: %q", terms)
+			}
+			var b termBatch
+			for _, term := range append(slices.Clone(tt.terms), tt.absent...) {
+				b.add([]byte(term))
+			}
+			x.lookupBatch(&b)
+			for i, term := range tt.terms {
+				if got := x.lookup([]byte(term)); got != int32(i+1) || b.idx[i] != got {
+					t.Errorf("lookup(%q) = %d, batch %d, want %d", term, got, b.idx[i], i+1)
+				}
+			}
+			for i, term := range tt.absent {
+				if got := x.lookup([]byte(term)); got != 0 || b.idx[len(tt.terms)+i] != 0 {
+					t.Errorf("lookup(%q) = %d, batch %d, want 0", term, got, b.idx[len(tt.terms)+i])
+				}
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -37,9 +38,9 @@ type Segmenter interface {
 // slice is only valid during the call.
 func Terms(spec Spec, seg Segmenter, text string, emit func(term []byte)) {
 	buf := make([]byte, 0, 64)
-	lines := strings.SplitN(text, "\n", 2)
-	if spec.LeadLine && len(lines) == 2 && utf8.RuneCountInString(lines[0]) <= MaxLeadRunes {
-		for _, w := range seg.Words(lines[0]) {
+	lead, _, multiline := strings.Cut(text, "\n")
+	if spec.LeadLine && multiline && utf8.RuneCountInString(lead) <= MaxLeadRunes {
+		for _, w := range seg.Words(lead) {
 			emit(append(append(buf[:0], leadPrefix...), w...))
 		}
 	}
@@ -63,8 +64,8 @@ func Terms(spec Spec, seg Segmenter, text string, emit func(term []byte)) {
 func charGrams(spec Spec, text string, buf []byte, emit func([]byte)) {
 	var offs [8]int // byte offsets of the last runes of the current run
 	run := 0
-	for i, r := range text + " " {
-		if !(unicode.IsLetter(r) || unicode.IsDigit(r)) || i == len(text) {
+	for i, r := range text {
+		if !isLetterOrDigit(r) {
 			run = 0
 			continue
 		}
@@ -77,6 +78,24 @@ func charGrams(spec Spec, text string, buf []byte, emit func([]byte)) {
 		}
 	}
 }
+
+// isLetterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), answered
+// without a table search for ASCII and the CJK Unified Ideographs block.
+func isLetterOrDigit(r rune) bool {
+	switch {
+	case r < utf8.RuneSelf:
+		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
+	case firstHan <= r && r <= lastHan:
+		return true
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
+
+// The CJK Unified Ideographs block, all letters.
+const (
+	firstHan = 0x4E00
+	lastHan  = 0x9FFF
+)
 
 // DistinctTerms returns the distinct terms of normalised text, for building
 // a vocabulary.
@@ -95,16 +114,19 @@ func DistinctTerms(spec Spec, seg Segmenter, text string) []string {
 	return out
 }
 
+// batches recycles the term lists of Vectorize.
+var batches = sync.Pool{New: func() any { return new(termBatch) }}
+
 // Vectorize computes the TF-IDF vector of normalised text: counts of the
 // terms in the vocabulary, weighted by (sublinear) TF times IDF, each group
 // L2-normalised.
 func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector {
-	var idx []int32
-	Terms(spec, seg, text, func(t []byte) {
-		if i := vocab.Lookup(t); i > 0 {
-			idx = append(idx, i)
-		}
-	})
+	b := batches.Get().(*termBatch)
+	defer batches.Put(b)
+	b.reset()
+	Terms(spec, seg, text, b.add)
+	vocab.index.lookupBatch(b)
+	idx := slices.DeleteFunc(b.idx, func(i int32) bool { return i == 0 })
 	slices.Sort(idx)
 	v := Vector{Indices: make([]int32, 0, len(idx)), Values: make([]float32, 0, len(idx))}
 	for i := 0; i < len(idx); {

@@ -27,14 +27,14 @@ type Vocabulary struct {
 	Terms []string
 	IDF   []float32
 	start [numGroups + 1]int32 // first index of each group; the last is Size()
-	index map[string]int32
+	index *termIndex
 }
 
 // Size is the number of feature indices including the padding index 0.
 func (v *Vocabulary) Size() int { return len(v.Terms) + 1 }
 
 // Lookup returns the index of term, or 0 when it is not in the vocabulary.
-func (v *Vocabulary) Lookup(term []byte) int32 { return v.index[string(term)] }
+func (v *Vocabulary) Lookup(term []byte) int32 { return v.index.lookup(term) }
 
 // Group returns the term group of a feature index.
 func (v *Vocabulary) Group(idx int32) int {
@@ -99,15 +99,13 @@ func BuildVocabulary(spec Spec, docs [][]string) *Vocabulary {
 }
 
 func (v *Vocabulary) reindex() {
-	v.index = make(map[string]int32, len(v.Terms))
+	v.index, v.Terms = newTermIndex(v.Terms)
 	for g := range v.start {
 		v.start[g] = int32(len(v.Terms) + 1)
 	}
 	v.start[0] = 1
 	for i := len(v.Terms) - 1; i >= 0; i-- {
-		t := v.Terms[i]
-		v.index[t] = int32(i + 1)
-		v.start[termGroup(t)] = int32(i + 1)
+		v.start[termGroup(v.Terms[i])] = int32(i + 1)
 	}
 	for g := numGroups - 1; g > 0; g-- { // an empty group starts where the next does
 		if v.start[g] > v.start[g+1] {

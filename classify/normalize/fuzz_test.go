@@ -21,5 +21,11 @@ func FuzzNormalize(f *testing.F) {
 		if twice := n.Normalize(once); twice != once {
 			t.Fatalf("not idempotent: %q → %q → %q", s, once, twice)
 		}
+		if isLowerCollapsed(s) && lowerCollapse(s) != s {
+			t.Fatalf("isLowerCollapsed(%q) but lowerCollapse gives %q", s, lowerCollapse(s))
+		}
+		if spacesCollapsed(s) != (foldSpaces(s) == s) {
+			t.Fatalf("spacesCollapsed(%q) = %v disagrees with foldSpaces", s, spacesCollapsed(s))
+		}
 	})
 }

@@ -3,6 +3,7 @@ package normalize
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // Placeholder tokens that replace personal numbers. They are lower-case
@@ -58,11 +59,37 @@ func MaskWith(s string, p Placeholders) string {
 	if !strings.ContainsAny(s, "0123456789@") {
 		return s
 	}
-	s = emailRe.ReplaceAllString(s, p.Email)
-	s = maskedMobileRe.ReplaceAllString(s, p.Phone)
-	s = groupedMobileRe.ReplaceAllString(s, p.Phone)
-	s = landlineRe.ReplaceAllString(s, p.Phone)
+	// Each pattern runs only when s has a character it needs.
+	if strings.IndexByte(s, '@') >= 0 {
+		s = emailRe.ReplaceAllString(s, p.Email)
+	}
+	if strings.ContainsAny(s, "xX*") {
+		s = maskedMobileRe.ReplaceAllString(s, p.Phone)
+	}
+	if strings.ContainsAny(s, "- ") {
+		s = groupedMobileRe.ReplaceAllString(s, p.Phone)
+	}
+	if strings.IndexByte(s, '-') >= 0 {
+		s = landlineRe.ReplaceAllString(s, p.Phone)
+	}
+	if longestDigitRun(s) < MinMaskedDigits { // maskDigitRun keeps every run
+		return s
+	}
 	return digitRunRe.ReplaceAllStringFunc(s, func(run string) string { return maskDigitRun(run, p) })
+}
+
+// longestDigitRun is the length of the longest run of ASCII digits in s.
+func longestDigitRun(s string) int {
+	longest, run := 0, 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	return longest
 }
 
 // maskDigitRun decides what one run of digits is.
@@ -141,9 +168,35 @@ func Luhn(d string) bool {
 // collapseSpaces folds the spaces the placeholders brought in, keeping line
 // breaks.
 func collapseSpaces(s string) string {
+	if spacesCollapsed(s) {
+		return s
+	}
+	return foldSpaces(s)
+}
+
+// foldSpaces is collapseSpaces building a new string.
+func foldSpaces(s string) string {
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		lines[i] = strings.Join(strings.Fields(l), " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// spacesCollapsed reports whether collapseSpaces would return s unchanged:
+// its only white space is line breaks and single spaces inside lines.
+func spacesCollapsed(s string) bool {
+	prev := '\n' // at the start, as at a line break
+	for _, r := range s {
+		switch {
+		case r == ' ' && (prev == ' ' || prev == '\n'):
+			return false
+		case r == '\n' && prev == ' ':
+			return false
+		case r != ' ' && r != '\n' && unicode.IsSpace(r):
+			return false
+		}
+		prev = r
+	}
+	return prev != ' '
 }

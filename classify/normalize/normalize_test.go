@@ -73,3 +73,31 @@ func TestValidIDCard(t *testing.T) {
 		}
 	}
 }
+
+func TestFastPathsAgree(t *testing.T) {
+	for _, s := range []string{
+		"", " ", "\n", "a", "a b", "a  b", " a", "a ", "a\nb", "a\n b", "a \nb", "a\n\nb", "a\r\nb", "A", "ktv噪音",
+		"a\tb", "a\u3000b", "a\u00a0b", "a\u0085b", "a\u2028b", "a\x7fb", "井盖\xff", "井盖\ufffd", "标题\n正文 phonemask 联系",
+	} {
+		if isLowerCollapsed(s) && lowerCollapse(s) != s {
+			t.Errorf("isLowerCollapsed(%q) but lowerCollapse gives %q", s, lowerCollapse(s))
+		}
+		if got, want := spacesCollapsed(s), foldSpaces(s) == s; got != want {
+			t.Errorf("spacesCollapsed(%q) = %v, want %v", s, got, want)
+		}
+	}
+	for _, s := range []string{"", "a", "a b", "a\nb", "ktv噪音", "标题\n正文 phonemask 联系"} {
+		if !isLowerCollapsed(s) {
+			t.Errorf("isLowerCollapsed(%q) = false, want true", s)
+		}
+	}
+}
+
+func TestLongestDigitRun(t *testing.T) {
+	tests := map[string]int{"": 0, "abc": 0, "a1b22": 2, "１２３": 0, "+86-1381234": 7, "2024年5月12日": 4}
+	for in, want := range tests {
+		if got := longestDigitRun(in); got != want {
+			t.Errorf("longestDigitRun(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

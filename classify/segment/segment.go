@@ -61,6 +61,23 @@ func New() (*Segmenter, error) {
 // Words returns the words of normalised text, leaving out white space and
 // punctuation.
 func (s *Segmenter) Words(text string) []string {
+	if hasASCIIUpper(text) {
+		return s.cutWords(text)
+	}
+	// gse lower-cases only ASCII letters, so each word is the text between
+	// its offsets: slicing the text saves gse joining a new string per word.
+	segs := s.seg.Segment([]byte(text))
+	out := make([]string, 0, len(segs))
+	for i := range segs {
+		if w := text[segs[i].Start():segs[i].End()]; isWord(w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// cutWords is Words by way of gse's Cut, which lower-cases ASCII letters.
+func (s *Segmenter) cutWords(text string) []string {
 	raw := s.seg.Cut(text)
 	out := raw[:0]
 	for _, w := range raw {
@@ -69,6 +86,16 @@ func (s *Segmenter) Words(text string) []string {
 		}
 	}
 	return out
+}
+
+// hasASCIIUpper reports whether s has an ASCII capital letter.
+func hasASCIIUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 'A' && s[i] <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 // isWord reports whether w has at least one letter or digit.

@@ -58,3 +58,18 @@ func TestWordsDropPunctuationAndSpace(t *testing.T) {
 		}
 	}
 }
+
+func TestWordsMatchCut(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"", "楼道里有人飞线充电", "ktv噪音 abc123号楼", "井盖没了！！ 快来， 看看…… phonemask",
+		"a市b区\n正文", "é中文ab", "ωσ abc", "\xff中", "KTV噪音",
+	} {
+		if got, want := s.Words(text), s.cutWords(text); !slices.Equal(got, want) {
+			t.Errorf("Words(%q) = %q, gse Cut gives %q", text, got, want)
+		}
+	}
+}

@@ -19,10 +19,12 @@ import (
 	"github.com/gridtriage/gridtriage/model/ort"
 )
 
-// benchResult is one in-process throughput measurement.
+// benchResult is one in-process throughput measurement. The latencies are
+// those of one call, which classifies Batch reports.
 type benchResult struct {
 	Name          string  `json:"name"`
 	Workers       int     `json:"workers"`
+	Batch         int     `json:"batch"`
 	Reports       int     `json:"reports"`
 	MeanChars     float64 `json:"mean_chars"`
 	Seconds       float64 `json:"seconds"`
@@ -32,7 +34,8 @@ type benchResult struct {
 }
 
 // runBench measures in-process classification throughput and latency,
-// one report per call, on one goroutine and on all cores.
+// --batch reports per call (one by default), on one goroutine and on all
+// cores.
 func runBench(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	modelDir := fs.String("model", "models/default", "model bundle directory")
@@ -41,11 +44,15 @@ func runBench(ctx context.Context, args []string) error {
 	minChars := fs.Int("min-chars", 0, "keep only reports of at least this many characters")
 	duration := fs.Duration("duration", 5*time.Second, "how long each measurement runs")
 	name := fs.String("name", "", "label of the measurement")
+	batch := fs.Int("batch", 1, fmt.Sprintf("reports per Classify call (one of more than %d spreads its chunks over all cores)", ort.MaxRunBatch))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *data == "" {
 		return usageErr("bench needs --data")
+	}
+	if *batch < 1 {
+		return usageErr("bench needs --batch of at least 1")
 	}
 	if err := ort.Init(); err != nil {
 		return err
@@ -62,14 +69,51 @@ func runBench(ctx context.Context, args []string) error {
 	defer m.Close()
 	var results []benchResult
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
-		r, err := measure(ctx, m, texts, workers, *duration)
+		r, err := measure(ctx, m, texts, *batch, workers, *duration)
 		if err != nil {
 			return err
 		}
-		r.Name = *name
+		r.Name = batchName(*name, *batch)
 		results = append(results, r)
 	}
 	return json.NewEncoder(os.Stdout).Encode(results)
+}
+
+// batchName labels a measurement of batch reports per call: name itself
+// for one report per call.
+func batchName(name string, batch int) string {
+	switch {
+	case batch == 1:
+		return name
+	case name == "":
+		return fmt.Sprintf("batch%d", batch)
+	}
+	return fmt.Sprintf("%s/batch%d", name, batch)
+}
+
+// batches hands out the texts round-robin, n consecutive ones at a time,
+// without copying: ring holds the texts followed by enough of them again
+// that a batch starting at any text fits.
+type batches struct {
+	ring  []string
+	texts int // the number of distinct texts
+	n     int
+	next  atomic.Int64
+}
+
+// newBatches hands out texts n at a time.
+func newBatches(texts []string, n int) *batches {
+	ring := slices.Clip(texts)
+	for len(ring) < len(texts)+n-1 {
+		ring = append(ring, texts[:min(len(texts), len(texts)+n-1-len(ring))]...)
+	}
+	return &batches{ring: ring, texts: len(texts), n: n}
+}
+
+// take returns the next batch.
+func (b *batches) take() []string {
+	start := int((b.next.Add(int64(b.n)) - int64(b.n)) % int64(b.texts))
+	return b.ring[start : start+b.n]
 }
 
 func benchTexts(path string, minChars, maxChars int) ([]string, error) {
@@ -90,9 +134,10 @@ func benchTexts(path string, minChars, maxChars int) ([]string, error) {
 	return texts, nil
 }
 
-// measure classifies texts round-robin on workers goroutines for about d.
-func measure(ctx context.Context, m *model.Model, texts []string, workers int, d time.Duration) (benchResult, error) {
-	var next atomic.Int64
+// measure classifies texts round-robin, batch per call, on workers
+// goroutines for about d.
+func measure(ctx context.Context, m *model.Model, texts []string, batch, workers int, d time.Duration) (benchResult, error) {
+	src := newBatches(texts, batch)
 	var mu sync.Mutex
 	var lat []time.Duration
 	var firstErr error
@@ -103,9 +148,9 @@ func measure(ctx context.Context, m *model.Model, texts []string, workers int, d
 		wg.Go(func() {
 			var mine []time.Duration
 			for time.Now().Before(deadline) {
-				t := texts[int(next.Add(1))%len(texts)]
+				b := src.take()
 				t0 := time.Now()
-				if _, err := m.Classify(ctx, []string{t}, 3); err != nil {
+				if _, err := m.Classify(ctx, b, 3); err != nil {
 					mu.Lock()
 					firstErr = err
 					mu.Unlock()
@@ -128,8 +173,9 @@ func measure(ctx context.Context, m *model.Model, texts []string, workers int, d
 	for _, t := range texts {
 		chars += utf8.RuneCountInString(t)
 	}
+	reports := len(lat) * batch
 	return benchResult{
-		Workers: workers, Reports: len(lat), Seconds: elapsed, ReportsPerSec: float64(len(lat)) / elapsed,
+		Workers: workers, Batch: batch, Reports: reports, Seconds: elapsed, ReportsPerSec: float64(reports) / elapsed,
 		MeanChars: float64(chars) / float64(len(texts)),
 		P50Micros: micros(percentile(lat, 0.50)), P99Micros: micros(percentile(lat, 0.99)),
 	}, nil

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gridtriage/gridtriage/classify/analysis"
 	"github.com/gridtriage/gridtriage/classify/features"
-	"github.com/gridtriage/gridtriage/model"
 )
 
 const (
@@ -18,17 +17,6 @@ const (
 		"物业说井盖不归他们管，社区说已经上报但一直没有人来处理。来电人要求相关部门尽快补装井盖，并在修好之前设置围挡和警示标志，" +
 		"同时希望查清楚井盖是被盗还是损坏，避免类似情况再次发生。来电人留有联系电话13812345678，希望处理后回复。"
 )
-
-func openBench(b *testing.B) *model.Model {
-	b.Helper()
-	dir, _ := corpusBundle(b)
-	m, err := model.Open(dir, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { m.Close() })
-	return m
-}
 
 func BenchmarkNormalize(b *testing.B) {
 	a, _ := analysis.Default()
@@ -46,7 +34,7 @@ func BenchmarkSegment(b *testing.B) {
 }
 
 func BenchmarkFeaturize(b *testing.B) {
-	m := openBench(b)
+	m := openCorpusModel(b)
 	b.ResetTimer()
 	for b.Loop() {
 		m.Vectorize(longReport)
@@ -54,7 +42,7 @@ func BenchmarkFeaturize(b *testing.B) {
 }
 
 func BenchmarkONNX(b *testing.B) {
-	m := openBench(b)
+	m := openCorpusModel(b)
 	for _, n := range []int{1, 32, 256} {
 		b.Run(fmt.Sprintf("batch%d", n), func(b *testing.B) {
 			texts := make([]string, n)
@@ -77,7 +65,7 @@ func BenchmarkONNX(b *testing.B) {
 }
 
 func BenchmarkClassify(b *testing.B) {
-	m := openBench(b)
+	m := openCorpusModel(b)
 	for _, c := range []struct{ name, text string }{{"short", shortReport}, {"long", longReport}} {
 		b.Run(c.name+"/serial", func(b *testing.B) {
 			for b.Loop() {

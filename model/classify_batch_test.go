@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/gridtriage/gridtriage/classify"
-	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/ort"
 )
 
@@ -17,12 +16,7 @@ import (
 // predictions must be the same, ranked as a stable sort of the
 // probabilities would rank them.
 func TestClassifyBatchMatchesChunks(t *testing.T) {
-	dir, _ := corpusBundle(t)
-	m, err := model.Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openCorpusModel(t)
 	var texts []string
 	for _, r := range readSplit(t, "dev")[:5*ort.MaxRunBatch+7] {
 		texts = append(texts, r.Input())

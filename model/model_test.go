@@ -72,6 +72,18 @@ func corpusBundle(t testing.TB) (string, *bundle.Bundle) {
 	return trainedDir, trainedBndl
 }
 
+// openCorpusModel opens the corpus bundle, closing it when the test ends.
+func openCorpusModel(t testing.TB) *model.Model {
+	t.Helper()
+	dir, _ := corpusBundle(t)
+	m, err := model.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
+}
+
 func runJob(t testing.TB) (*bundle.Bundle, error) {
 	return trainOn(t, "train", "dev", train.DefaultConfig())
 }
@@ -160,12 +172,7 @@ func TestTrainingIsDeterministic(t *testing.T) {
 // TestConcurrentClassify runs many classifications at once on one model;
 // run with -race it also checks the session design.
 func TestConcurrentClassify(t *testing.T) {
-	dir, _ := corpusBundle(t)
-	m, err := model.Open(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	m := openCorpusModel(t)
 	texts := []string{"小区门口井盖没了", "楼道里有人给电动车充电", "老板拖欠工资三个月"}
 	want, err := m.Classify(context.Background(), texts, 1)
 	if err != nil {

@@ -38,11 +38,11 @@ type Model struct {
 	words wordWeights
 }
 
-// wordWeights are the rows [lo, hi) of the weight matrix, classes wide.
+// wordWeights are the rows [lo, hi) of the weight matrix, in the half
+// precision in which they are stored.
 type wordWeights struct {
-	lo, hi  int32
-	classes int
-	w       []float32
+	lo, hi int32
+	rows   *onnx.Weights
 }
 
 // weight is the weight of feature i for class k, and whether i is a word
@@ -51,12 +51,20 @@ func (ww *wordWeights) weight(i int32, k int) (float32, bool) {
 	if i < ww.lo || i >= ww.hi {
 		return 0, false
 	}
-	return ww.w[int(i-ww.lo)*ww.classes+k], true
+	return ww.rows.At(int(i), k), true
 }
 
 // Open loads the bundle in dir and starts its ONNX Runtime session. namer
 // may be nil.
 func Open(dir string, namer classify.Namer) (*Model, error) {
+	// The analyzer's dictionaries load on another core while the bundle is
+	// read and ONNX Runtime parses it; the analyzer is shared by the process,
+	// so an early return here leaves nothing behind.
+	analyzer := make(chan analyzerResult, 1)
+	go func() {
+		a, err := analysis.Default()
+		analyzer <- analyzerResult{a, err}
+	}()
 	b, err := bundle.Load(dir)
 	if err != nil {
 		return nil, err
@@ -73,10 +81,10 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	}
 	// The session holds the model now: drop the bundle's copy of its bytes.
 	b.Model = nil
-	a, err := analysis.Default() // after the session, so a caller may load the dictionaries meanwhile
-	if err != nil {
+	ar := <-analyzer
+	if ar.err != nil {
 		s.Close()
-		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, err)
+		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, ar.err)
 	}
 	if namer == nil {
 		namer = func(string) string { return "" }
@@ -85,8 +93,14 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	for _, v := range b.Vocab.IDF {
 		maxIDF = math.Max(maxIDF, float64(v))
 	}
-	return &Model{Bundle: b, Dir: dir, analyzer: a, session: s, namer: namer, maxIDF: maxIDF,
-		words: wordWeights{lo: lo, hi: hi, classes: words.Classes, w: words.W}}, nil
+	return &Model{Bundle: b, Dir: dir, analyzer: ar.a, session: s, namer: namer, maxIDF: maxIDF,
+		words: wordWeights{lo: lo, hi: hi, rows: words}}, nil
+}
+
+// analyzerResult is the outcome of loading the shared analyzer.
+type analyzerResult struct {
+	a   *analysis.Analyzer
+	err error
 }
 
 // Close releases the ONNX Runtime session.

@@ -14,7 +14,6 @@ import (
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/bundle"
-	"github.com/gridtriage/gridtriage/model/linear"
 	"github.com/gridtriage/gridtriage/model/onnx"
 	"github.com/gridtriage/gridtriage/model/train"
 )
@@ -119,7 +118,7 @@ func TestONNXParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := &linear.Model{Labels: b.Manifest.Labels, Dim: w.Dim, W: w.W, B: w.B, Temperature: w.Temperature}
+	ref := w.Model(b.Manifest.Labels)
 	part, err := onnx.ReadWeightRows(b.Model, 5, 9)
 	if err != nil || part.FirstRow != 5 || !slices.Equal(part.W, w.W[5*w.Classes:9*w.Classes]) {
 		t.Errorf("ReadWeightRows(5, 9) = first row %v, %d weights (%v); want rows 5–8 of W", part.FirstRow, len(part.W), err)

@@ -74,9 +74,18 @@ func TestVocabularyRoundTripAndGroups(t *testing.T) {
 }
 
 func TestReadVocabularyRejects(t *testing.T) {
-	for _, in := range []string{"w:a\n", "w:a\t-1\n", "w:b\t1\nw:a\t1\n", "\t1\n"} {
+	for _, in := range []string{"w:a\n", "w:a\t-1\n", "w:b\t1\nw:a\t1\n", "\t1\n", "w:a\t1\n\nw:b\t1\n"} {
 		if _, err := ReadVocabulary(strings.NewReader(in)); err == nil {
 			t.Errorf("accepted %q", in)
+		}
+	}
+}
+
+func TestReadVocabularyAcceptsCRLFAndNoFinalNewline(t *testing.T) {
+	for _, in := range []string{"w:a\t1\r\nw:b\t2\r\n", "w:a\t1\nw:b\t2"} {
+		v, err := ReadVocabulary(strings.NewReader(in))
+		if err != nil || !slices.Equal(v.Terms, []string{"w:a", "w:b"}) || !slices.Equal(v.IDF, []float32{1, 2}) {
+			t.Errorf("ReadVocabulary(%q) = %v, %v", in, v, err)
 		}
 	}
 }

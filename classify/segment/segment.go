@@ -123,19 +123,30 @@ type Token struct {
 }
 
 // Tokens returns the words of normalised text with their byte offsets,
-// leaving out white space and punctuation.
+// leaving out white space and punctuation. Text that is not normalised
+// is segmented too; its ASCII capitals are lower-cased in the terms, as
+// Words does.
 func (s *Segmenter) Tokens(text string) []Token {
-	var out []Token
-	pos := 0
-	for _, w := range s.seg.Cut(text) {
-		start := pos
-		if i := strings.Index(text[pos:], w); i >= 0 {
-			start = pos + i
-		}
-		pos = start + len(w)
-		if isWord(w) {
-			out = append(out, Token{Term: w, Start: start, End: pos})
+	segs := s.seg.Segment([]byte(text))
+	out := make([]Token, 0, len(segs))
+	for i := range segs {
+		start, end := segs[i].Start(), segs[i].End()
+		if w := text[start:end]; isWord(w) {
+			out = append(out, Token{Term: asciiLower(w), Start: start, End: end})
 		}
 	}
 	return out
+}
+
+// asciiLower lower-cases the ASCII letters of w, as gse does.
+func asciiLower(w string) string {
+	if !hasASCIIUpper(w) {
+		return w
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= 'A' && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, w)
 }

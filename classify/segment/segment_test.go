@@ -73,3 +73,26 @@ func TestWordsMatchCut(t *testing.T) {
 		}
 	}
 }
+
+func TestTokensMatchWordsAndOffsets(t *testing.T) {
+	s, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{
+		"", "楼道里有人飞线充电", "ktv噪音 abc123号楼", "井盖没了！！ 快来， 看看…… phonemask",
+		"a市b区\n正文", "é中文ab", "\xff中", "KTV噪音", "a000 0 BC 0bc00000000 ",
+	} {
+		toks := s.Tokens(text)
+		terms := make([]string, len(toks))
+		for i, tok := range toks {
+			terms[i] = tok.Term
+			if got := asciiLower(text[tok.Start:tok.End]); got != tok.Term {
+				t.Errorf("Tokens(%q): %q at %d–%d spans %q", text, tok.Term, tok.Start, tok.End, got)
+			}
+		}
+		if want := s.Words(text); !slices.Equal(terms, want) {
+			t.Errorf("Tokens(%q) terms = %q, Words gives %q", text, terms, want)
+		}
+	}
+}

@@ -10,8 +10,9 @@ import (
 	"github.com/gridtriage/gridtriage/classify/features"
 )
 
-// FormatVersion is the bundle format this build reads and writes.
-const FormatVersion = 1
+// FormatVersion is the bundle format this build reads and writes (2: the
+// weight matrix in half precision).
+const FormatVersion = 2
 
 // File names inside a bundle directory.
 const (

@@ -7,6 +7,8 @@ package linear
 import (
 	"math"
 
+	"github.com/x448/float16"
+
 	"github.com/gridtriage/gridtriage/classify/features"
 )
 
@@ -19,6 +21,27 @@ type Model struct {
 	W           []float32 // Dim × len(Labels)
 	B           []float32 // len(Labels)
 	Temperature float32   // logits are divided by it before the softmax
+}
+
+// RoundToHalf rounds every weight of W to the nearest half-precision
+// (float16) value, the precision in which the model is stored and served;
+// training calls it before calibrating, so every figure is computed with
+// the weights that will be served.
+// Weights beyond the half-precision range are clamped to its largest
+// finite value.
+func (m *Model) RoundToHalf() {
+	for i, w := range m.W {
+		m.W[i] = RoundToHalf(w)
+	}
+}
+
+// maxHalf is the largest finite half-precision value.
+const maxHalf = 65504
+
+// RoundToHalf rounds w to the nearest half-precision value, clamped to the
+// finite range.
+func RoundToHalf(w float32) float32 {
+	return float16.Fromfloat32(max(-maxHalf, min(maxHalf, w))).Float32()
 }
 
 // Classes is the number of classes.

@@ -3,14 +3,21 @@
 // batch of sparse features and returns calibrated probabilities:
 //
 //	indices int64 [batch, nnz], values float32 [batch, nnz]
-//	→ Gather(W) · values → ReduceSum over nnz → + bias → ÷ temperature → Softmax
-//	→ probabilities float32 [batch, classes]
+//	→ Gather(W) → Cast to float32 · values → ReduceSum over nnz → + bias
+//	→ ÷ temperature → Softmax → probabilities float32 [batch, classes]
+//
+// The weight matrix W is stored in half precision (float16), which halves
+// the bundle and the memory ONNX Runtime holds; the gathered rows are cast
+// to float32 before any arithmetic. Models are rounded to half precision
+// when trained (linear.Model.RoundToHalf), so the reference scorer and ONNX
+// Runtime compute with the same weights.
 package onnx
 
 import (
 	"encoding/binary"
 	"math"
 
+	"github.com/x448/float16"
 	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/gridtriage/gridtriage/model/linear"
@@ -33,9 +40,10 @@ const irVersion = 8
 
 // ONNX enum values.
 const (
-	tensorFloat = 1
-	tensorInt64 = 7
-	attrInt     = 2
+	tensorFloat   = 1
+	tensorInt64   = 7
+	tensorFloat16 = 10
+	attrInt       = 2
 )
 
 // Export encodes m as an ONNX model. metadata is written as the model's
@@ -66,7 +74,8 @@ func graph(m *linear.Model) []byte {
 	c := int64(m.Classes())
 	var g []byte
 	nodes := [][]byte{
-		node("gather", "Gather", []string{WeightName, InputIndices}, "gathered", attr("axis", 0)),
+		node("gather", "Gather", []string{WeightName, InputIndices}, "gathered_half", attr("axis", 0)),
+		node("widen", "Cast", []string{"gathered_half"}, "gathered", attr("to", tensorFloat)),
 		node("unsqueeze", "Unsqueeze", []string{InputValues, "axis2"}, "values3"),
 		node("weigh", "Mul", []string{"gathered", "values3"}, "weighted"),
 		node("sum", "ReduceSum", []string{"weighted", "axis1"}, "raw", attr("keepdims", 0)),
@@ -78,7 +87,7 @@ func graph(m *linear.Model) []byte {
 		g = appendMessage(g, 1, n)
 	}
 	g = appendStringField(g, 2, "gridtriage_linear")
-	g = appendMessage(g, 5, floatTensor(WeightName, []int64{int64(m.Dim), c}, m.W))
+	g = appendMessage(g, 5, halfTensor(WeightName, []int64{int64(m.Dim), c}, m.W))
 	g = appendMessage(g, 5, floatTensor(BiasName, []int64{c}, m.B))
 	g = appendMessage(g, 5, floatTensor(TempName, nil, []float32{m.Temperature}))
 	g = appendMessage(g, 5, int64Tensor("axis1", []int64{1}, []int64{1}))
@@ -117,6 +126,15 @@ func floatTensor(name string, dims []int64, data []float32) []byte {
 		binary.LittleEndian.PutUint32(raw[4*i:], math.Float32bits(f))
 	}
 	return tensor(name, dims, tensorFloat, raw)
+}
+
+// halfTensor stores data in half precision, rounding to nearest even.
+func halfTensor(name string, dims []int64, data []float32) []byte {
+	raw := make([]byte, 2*len(data))
+	for i, f := range data {
+		binary.LittleEndian.PutUint16(raw[2*i:], float16.Fromfloat32(f).Bits())
+	}
+	return tensor(name, dims, tensorFloat16, raw)
 }
 
 func int64Tensor(name string, dims []int64, data []int64) []byte {

@@ -6,16 +6,35 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/x448/float16"
 	"google.golang.org/protobuf/encoding/protowire"
+
+	"github.com/gridtriage/gridtriage/model/linear"
 )
 
 // Weights are the initializers of a model written by Export.
 type Weights struct {
 	Dim, Classes int
-	W            []float32 // rows FirstRow… of the Dim × Classes matrix, feature-major
+	W            []float16.Float16 // rows FirstRow… of the Dim × Classes matrix, feature-major, as stored
 	FirstRow     int
 	B            []float32
 	Temperature  float32
+}
+
+// Model is the reference scorer of the stored weights; it needs all rows
+// (ReadWeights).
+func (w *Weights) Model(labels []string) *linear.Model {
+	m := &linear.Model{Labels: labels, Dim: w.Dim, W: make([]float32, len(w.W)), B: w.B, Temperature: w.Temperature}
+	for i, h := range w.W {
+		m.W[i] = h.Float32()
+	}
+	return m
+}
+
+// At is the weight of feature row i (FirstRow ≤ i < FirstRow + len(W)/Classes)
+// for class k.
+func (w *Weights) At(i, k int) float32 {
+	return w.W[(i-w.FirstRow)*w.Classes+k].Float32()
 }
 
 // ReadWeights parses the weight initializers back out of an exported model
@@ -43,14 +62,14 @@ func ReadWeightRows(model []byte, lo, hi int) (*Weights, error) {
 		return nil, err
 	}
 	w, b, temp := tensors[WeightName], tensors[BiasName], tensors[TempName]
-	if len(w.dims) != 2 || w.dtype != tensorFloat || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
+	if len(w.dims) != 2 || w.dtype != tensorFloat16 || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
 		return nil, errors.New("model lacks the W, B or temperature initializer of the expected shape")
 	}
 	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), B: floats(b.raw)}
 	if t := floats(temp.raw); len(t) == 1 {
 		out.Temperature = t[0]
 	}
-	if len(w.raw) != 4*out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
+	if len(w.raw) != 2*out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
 		return nil, fmt.Errorf("initializer sizes do not match: W %d bytes for %d×%d, B %d", len(w.raw), out.Dim, out.Classes, len(out.B))
 	}
 	if hi < 0 || hi > out.Dim {
@@ -59,7 +78,7 @@ func ReadWeightRows(model []byte, lo, hi int) (*Weights, error) {
 	if lo < 0 || lo > hi {
 		return nil, fmt.Errorf("rows %d–%d are outside the %d rows of W", lo, hi, out.Dim)
 	}
-	out.FirstRow, out.W = lo, floats(w.raw[4*lo*out.Classes:4*hi*out.Classes])
+	out.FirstRow, out.W = lo, halves(w.raw[2*lo*out.Classes:2*hi*out.Classes])
 	return out, nil
 }
 
@@ -89,6 +108,14 @@ func parseTensor(b []byte) (rawTensor, error) {
 		}
 	})
 	return t, err
+}
+
+func halves(raw []byte) []float16.Float16 {
+	out := make([]float16.Float16, len(raw)/2)
+	for i := range out {
+		out[i] = float16.Frombits(binary.LittleEndian.Uint16(raw[2*i:]))
+	}
+	return out
 }
 
 func floats(raw []byte) []float32 {

@@ -209,7 +209,8 @@ func exampleWeights(y []int, classes int, balanced bool) []float64 {
 	return w
 }
 
-// toModel converts optimiser parameters to a float32 model.
+// toModel converts optimiser parameters to a model, its weights rounded to
+// the half precision in which they are served.
 func toModel(labels []string, dim int, params []float64) *linear.Model {
 	c := len(labels)
 	m := &linear.Model{Labels: labels, Dim: dim, W: make([]float32, dim*c), B: make([]float32, c), Temperature: 1}
@@ -219,6 +220,7 @@ func toModel(labels []string, dim int, params []float64) *linear.Model {
 	for k := range m.B {
 		m.B[k] = float32(params[dim*c+k])
 	}
+	m.RoundToHalf()
 	return m
 }
 

@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"math"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -69,18 +70,16 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := ort.Open(b.Model, len(b.Manifest.Labels))
+	s, err := ort.Open(filepath.Join(dir, bundle.ModelFile), len(b.Manifest.Labels))
 	if err != nil {
 		return nil, err
 	}
 	lo, hi := b.Vocab.GroupRange(features.GroupWord)
-	words, err := onnx.ReadWeightRows(b.Model, int(lo), int(hi))
+	words, err := b.ReadWeightRows(int(lo), int(hi))
 	if err != nil {
 		s.Close()
 		return nil, gridtriage.E("model.Open", gridtriage.KindInvalid, err)
 	}
-	// The session holds the model now: drop the bundle's copy of its bytes.
-	b.Model = nil
 	ar := <-analyzer
 	if ar.err != nil {
 		s.Close()

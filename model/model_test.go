@@ -14,7 +14,6 @@ import (
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/bundle"
-	"github.com/gridtriage/gridtriage/model/onnx"
 	"github.com/gridtriage/gridtriage/model/train"
 )
 
@@ -114,12 +113,12 @@ func TestONNXParity(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer m.Close()
-	w, err := onnx.ReadWeights(b.Model)
+	w, err := b.ReadWeightRows(0, -1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ref := w.Model(b.Manifest.Labels)
-	part, err := onnx.ReadWeightRows(b.Model, 5, 9)
+	part, err := b.ReadWeightRows(5, 9)
 	if err != nil || part.FirstRow != 5 || !slices.Equal(part.W, w.W[5*w.Classes:9*w.Classes]) {
 		t.Errorf("ReadWeightRows(5, 9) = first row %v, %d weights (%v); want rows 5–8 of W", part.FirstRow, len(part.W), err)
 	}
@@ -159,9 +158,9 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(first.Model, second.Model) {
-		t.Fatalf("two trainings with seed %d gave different model.onnx (%s vs %s)", first.Manifest.Training.Seed,
-			bundle.SHA256(first.Model)[:12], bundle.SHA256(second.Model)[:12])
+	if !bytes.Equal(first.Model, second.Model) || !bytes.Equal(first.WeightData, second.WeightData) {
+		t.Fatalf("two trainings with seed %d gave different model.onnx (%s vs %s) or model.weights (%s vs %s)", first.Manifest.Training.Seed,
+			bundle.SHA256(first.Model)[:12], bundle.SHA256(second.Model)[:12], bundle.SHA256(first.WeightData)[:12], bundle.SHA256(second.WeightData)[:12])
 	}
 	if *first.Manifest.DevMetrics != *second.Manifest.DevMetrics {
 		t.Errorf("dev metrics differ: %+v vs %+v", first.Manifest.DevMetrics, second.Manifest.DevMetrics)
@@ -206,6 +205,8 @@ func TestOpenRejectsBadBundles(t *testing.T) {
 	}{
 		{"missing manifest", func(d string) error { return os.Remove(filepath.Join(d, bundle.ManifestFile)) }},
 		{"corrupt model", func(d string) error { return os.WriteFile(filepath.Join(d, bundle.ModelFile), []byte("junk"), 0o644) }},
+		{"corrupt weights", func(d string) error { return corruptByte(filepath.Join(d, bundle.WeightsFile)) }},
+		{"missing weights", func(d string) error { return os.Remove(filepath.Join(d, bundle.WeightsFile)) }},
 		{"manifest not json", func(d string) error { return os.WriteFile(filepath.Join(d, bundle.ManifestFile), []byte("{"), 0o644) }},
 	}
 	for _, tt := range tests {
@@ -223,6 +224,16 @@ func TestOpenRejectsBadBundles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// corruptByte flips one byte in the middle of the file at path.
+func corruptByte(path string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	b[len(b)/2] ^= 0xff
+	return os.WriteFile(path, b, 0o644)
 }
 
 func copyDir(t *testing.T, from, to string) {

@@ -25,7 +25,7 @@ for ds in tipdm2020 tipdm2020_titles corpus; do
   $BIN train --data "${TRAIN[$ds]}" --dev "${DEV[$ds]}" --refit=false --out "$work/m_$ds" 2> "$work/train_$ds.log"
   end=$(date +%s.%N)
   echo "$end - $start" | bc > "$work/train_seconds_$ds"
-  du -sb "$work/m_$ds/model.onnx" | cut -f1 > "$work/model_bytes_$ds"
+  cat "$work/m_$ds/model.onnx" "$work/m_$ds/model.weights" | wc -c > "$work/model_bytes_$ds"
   $BIN eval --model "$work/m_$ds" --data "${TEST[$ds]}" --json > "$work/eval_$ds.json"
   $PY bench/peers/sklearn_svm.py "${TRAIN[$ds]}" "${TEST[$ds]}" > "$work/svm_$ds.json"
   $PY bench/peers/fasttext_peer.py "${TRAIN[$ds]}" "${TEST[$ds]}" > "$work/ft_$ds.json"

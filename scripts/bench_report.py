@@ -66,7 +66,7 @@ if a:
       f"(95% CI {a['accuracy_ci95'][0]:.4f}–{a['accuracy_ci95'][1]:.4f}); the rest go to review.\n")
 
 p("## Training\n")
-p("| data | training time (s), `--refit=false` | training time (s), default command (with the refit on train+dev) | model.onnx size (MB) | peers' training time (s): LinearSVC / fastText |")
+p("| data | training time (s), `--refit=false` | training time (s), default command (with the refit on train+dev) | model size (MB: model.onnx + model.weights) | peers' training time (s): LinearSVC / fastText |")
 p("|---|---|---|---|---|")
 for ds in ["tipdm2020", "tipdm2020_titles", "corpus"]:
     default = os.path.join(w, f"train_default_seconds_{ds}")

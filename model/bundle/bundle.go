@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,12 +16,16 @@ import (
 	"github.com/gridtriage/gridtriage/model/onnx"
 )
 
-// Bundle is a model bundle in memory.
+// Bundle is a model bundle in memory. A trained bundle holds its weight
+// matrix in WeightData; a loaded one leaves the matrix in Dir, where ONNX
+// Runtime maps it, and reads rows of it on demand (ReadWeightRows).
 type Bundle struct {
-	Manifest Manifest
-	Model    []byte // ONNX bytes
-	Vocab    *features.Vocabulary
-	Weights  *onnx.Weights // shapes, bias and temperature parsed from Model; W is not read
+	Manifest   Manifest
+	Model      []byte // the ONNX graph (ModelFile)
+	WeightData []byte // the weight matrix (WeightsFile) of a bundle not yet saved
+	Vocab      *features.Vocabulary
+	Weights    *onnx.Weights // shapes, bias and temperature parsed from Model; W is not read
+	Dir        string        // the directory a loaded bundle was read from
 }
 
 // SHA256 returns the hex digest of b.
@@ -29,23 +34,33 @@ func SHA256(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// modelVersion names a model by the digests of its graph and weights.
+func modelVersion(graphSHA, weightsSHA string) string {
+	return SHA256([]byte(graphSHA + weightsSHA))[:12]
+}
+
+// ReadWeightRows reads rows [lo, hi) of the weight matrix (hi < 0: to the
+// end) from WeightData or the loaded bundle's WeightsFile.
+func (b *Bundle) ReadWeightRows(lo, hi int) (*onnx.Weights, error) {
+	if b.WeightData != nil {
+		return onnx.ReadWeightRows(b.Model, bytes.NewReader(b.WeightData), lo, hi)
+	}
+	f, err := os.Open(filepath.Join(b.Dir, WeightsFile))
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return onnx.ReadWeightRows(b.Model, f, lo, hi)
+}
+
 // Save writes the bundle to dir atomically: it is built in a temporary
 // directory beside dir and renamed into place, so readers see the old bundle
 // or the new one, never a mix. The manifest's file list and model version are
-// filled in.
+// filled in. A loaded bundle's weights are copied from its directory.
 func Save(dir string, b *Bundle) error {
 	const op = "bundle.Save"
 	var vocab bytes.Buffer
 	if _, err := b.Vocab.WriteTo(&vocab); err != nil {
-		return gridtriage.E(op, gridtriage.KindInternal, err)
-	}
-	m := b.Manifest
-	m.FormatVersion = FormatVersion
-	m.VocabularySize = len(b.Vocab.Terms)
-	m.ModelVersion = SHA256(b.Model)[:12]
-	m.Files = []File{{Name: ModelFile, SHA256: SHA256(b.Model)}, {Name: VocabFile, SHA256: SHA256(vocab.Bytes()), Lines: len(b.Vocab.Terms)}}
-	manifest, err := json.MarshalIndent(m, "", "  ")
-	if err != nil {
 		return gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	parent := filepath.Dir(filepath.Clean(dir))
@@ -57,6 +72,20 @@ func Save(dir string, b *Bundle) error {
 		return gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	defer os.RemoveAll(tmp)
+	weightsSHA, err := b.writeWeights(filepath.Join(tmp, WeightsFile))
+	if err != nil {
+		return gridtriage.E(op, gridtriage.KindInternal, err)
+	}
+	m := b.Manifest
+	m.FormatVersion = FormatVersion
+	m.VocabularySize = len(b.Vocab.Terms)
+	m.ModelVersion = modelVersion(SHA256(b.Model), weightsSHA)
+	m.Files = []File{{Name: ModelFile, SHA256: SHA256(b.Model)}, {Name: WeightsFile, SHA256: weightsSHA},
+		{Name: VocabFile, SHA256: SHA256(vocab.Bytes()), Lines: len(b.Vocab.Terms)}}
+	manifest, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return gridtriage.E(op, gridtriage.KindInternal, err)
+	}
 	files := map[string][]byte{ModelFile: b.Model, VocabFile: vocab.Bytes(), ManifestFile: append(manifest, '\n')}
 	for name, data := range files {
 		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
@@ -71,6 +100,41 @@ func Save(dir string, b *Bundle) error {
 	}
 	b.Manifest = m
 	return nil
+}
+
+// writeWeights writes the weight matrix to path and returns its digest:
+// WeightData, or a copy of the loaded bundle's file, which must still match
+// the digest checked when it was loaded.
+func (b *Bundle) writeWeights(path string) (string, error) {
+	if b.WeightData != nil {
+		return SHA256(b.WeightData), writeSynced(path, b.WeightData)
+	}
+	src, err := os.Open(filepath.Join(b.Dir, WeightsFile))
+	if err != nil {
+		return "", err
+	}
+	defer src.Close()
+	dst, err := os.Create(path)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	if _, err := io.Copy(io.MultiWriter(dst, h), src); err != nil {
+		dst.Close()
+		return "", err
+	}
+	if err := dst.Sync(); err != nil {
+		dst.Close()
+		return "", err
+	}
+	if err := dst.Close(); err != nil {
+		return "", err
+	}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if want := b.Manifest.file(WeightsFile).SHA256; sum != want {
+		return "", fmt.Errorf("%s in %s changed since the bundle was loaded", WeightsFile, b.Dir)
+	}
+	return sum, nil
 }
 
 // replaceDir renames tmp to dir, moving an existing dir out of the way first.
@@ -129,7 +193,7 @@ func Load(dir string) (*Bundle, error) {
 	}
 	m := &b.Manifest
 	if m.FormatVersion != FormatVersion {
-		return fail("format version %d, this build reads %d", m.FormatVersion, FormatVersion)
+		return fail("format version %d, this build reads %d: retrain it with `gridtriage train` (or `make model`)", m.FormatVersion, FormatVersion)
 	}
 	if err := validateLabels(m.Labels); err != nil {
 		return fail("%v", err)
@@ -137,31 +201,68 @@ func Load(dir string) (*Bundle, error) {
 	if err := m.Features.Validate(); err != nil {
 		return fail("feature spec: %v", err)
 	}
-	data := map[string][]byte{}
-	for _, f := range m.Files {
-		d, err := os.ReadFile(filepath.Join(dir, filepath.Base(f.Name)))
-		if err != nil {
-			return fail("reading %s: %v", f.Name, err)
+	for _, name := range []string{ModelFile, WeightsFile, VocabFile} {
+		if m.file(name).Name == "" {
+			return fail("manifest must list %s, %s and %s", ModelFile, WeightsFile, VocabFile)
 		}
-		if SHA256(d) != f.SHA256 {
-			return fail("%s does not match the sha256 in the manifest", f.Name)
-		}
-		data[f.Name] = d
 	}
-	if data[ModelFile] == nil || data[VocabFile] == nil {
-		return fail("manifest must list %s and %s", ModelFile, VocabFile)
-	}
-	b.Model = data[ModelFile]
-	if b.Vocab, err = features.ReadVocabulary(bytes.NewReader(data[VocabFile])); err != nil {
+	b.Dir = dir
+	if b.Model, err = readChecked(dir, m.file(ModelFile)); err != nil {
 		return fail("%v", err)
 	}
-	if b.Weights, err = onnx.ReadWeightRows(b.Model, 0, 0); err != nil {
+	vocab, err := readChecked(dir, m.file(VocabFile))
+	if err != nil {
+		return fail("%v", err)
+	}
+	if b.Vocab, err = features.ReadVocabulary(bytes.NewReader(vocab)); err != nil {
+		return fail("%v", err)
+	}
+	if b.Weights, err = onnx.ReadWeightRows(b.Model, nil, 0, 0); err != nil {
 		return fail("%s: %v", ModelFile, err)
 	}
 	if b.Weights.Dim != b.Vocab.Size() || b.Weights.Classes != len(m.Labels) {
 		return fail("model shape %d×%d does not match %d features × %d labels", b.Weights.Dim, b.Weights.Classes, b.Vocab.Size(), len(m.Labels))
 	}
+	// The weights are only hashed here; ONNX Runtime maps the file itself.
+	size, err := hashChecked(dir, m.file(WeightsFile))
+	if err != nil {
+		return fail("%v", err)
+	}
+	if want := int64(2 * b.Weights.Dim * b.Weights.Classes); size != want {
+		return fail("%s holds %d bytes, the model needs %d", WeightsFile, size, want)
+	}
 	return &b, nil
+}
+
+// readChecked reads a bundle file and checks its digest.
+func readChecked(dir string, f File) ([]byte, error) {
+	d, err := os.ReadFile(filepath.Join(dir, filepath.Base(f.Name)))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %v", f.Name, err)
+	}
+	if SHA256(d) != f.SHA256 {
+		return nil, fmt.Errorf("%s does not match the sha256 in the manifest", f.Name)
+	}
+	return d, nil
+}
+
+// hashChecked checks a bundle file's digest without holding the file, and
+// returns its size.
+func hashChecked(dir string, f File) (int64, error) {
+	r, err := os.Open(filepath.Join(dir, filepath.Base(f.Name)))
+	if err != nil {
+		return 0, fmt.Errorf("reading %s: %v", f.Name, err)
+	}
+	defer r.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, r)
+	if err != nil {
+		return 0, fmt.Errorf("reading %s: %v", f.Name, err)
+	}
+	if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+		return 0, fmt.Errorf("%s does not match the sha256 in the manifest", f.Name)
+	}
+	return n, nil
 }
 
 func validateLabels(labels []string) error {

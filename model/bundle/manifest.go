@@ -1,6 +1,7 @@
 // Package bundle reads and writes model bundles: a directory holding
-// model.onnx (the ONNX graph), vocab.tsv (the feature vocabulary) and
-// manifest.json (everything else needed to use and trust the model).
+// model.onnx (the ONNX graph), model.weights (its weight matrix, as ONNX
+// external data), vocab.tsv (the feature vocabulary) and manifest.json
+// (everything else needed to use and trust the model).
 // Bundles are written atomically and validated on load.
 package bundle
 
@@ -8,23 +9,25 @@ import (
 	"time"
 
 	"github.com/gridtriage/gridtriage/classify/features"
+	"github.com/gridtriage/gridtriage/model/onnx"
 )
 
 // FormatVersion is the bundle format this build reads and writes (2: the
-// weight matrix in half precision).
+// weight matrix in half precision, in its own file).
 const FormatVersion = 2
 
 // File names inside a bundle directory.
 const (
 	ManifestFile = "manifest.json"
 	ModelFile    = "model.onnx"
+	WeightsFile  = onnx.WeightsFile
 	VocabFile    = "vocab.tsv"
 )
 
 // Manifest describes a model bundle.
 type Manifest struct {
 	FormatVersion     int           `json:"format_version"`
-	ModelVersion      string        `json:"model_version"` // derived from the model's bytes
+	ModelVersion      string        `json:"model_version"` // derived from the digests of the graph and weights
 	GridtriageVersion string        `json:"gridtriage_version"`
 	CreatedAt         time.Time     `json:"created_at"`
 	Labels            []string      `json:"labels"`
@@ -97,4 +100,14 @@ type L2Trial struct {
 	L2          float64 `json:"l2"`
 	DevAccuracy float64 `json:"dev_accuracy"`
 	Iterations  int     `json:"iterations"`
+}
+
+// file is the entry of the named file, or a zero File.
+func (m *Manifest) file(name string) File {
+	for _, f := range m.Files {
+		if f.Name == name {
+			return f
+		}
+	}
+	return File{}
 }

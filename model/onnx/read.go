@@ -4,7 +4,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
+	"strconv"
 
 	"github.com/x448/float16"
 	"google.golang.org/protobuf/encoding/protowire"
@@ -37,14 +39,51 @@ func (w *Weights) At(i, k int) float32 {
 	return w.W[(i-w.FirstRow)*w.Classes+k].Float32()
 }
 
-// ReadWeights parses the weight initializers back out of an exported model
-// and checks their shapes.
-func ReadWeights(model []byte) (*Weights, error) { return ReadWeightRows(model, 0, -1) }
+// ReadWeights parses the weight initializers back out of an exported model:
+// graph is the ONNX graph and weights its WeightsFile.
+func ReadWeights(graph []byte, weights io.ReaderAt) (*Weights, error) {
+	return ReadWeightRows(graph, weights, 0, -1)
+}
 
 // ReadWeightRows is ReadWeights keeping only rows [lo, hi) of W (hi < 0:
 // to the end), so a caller needing part of a large matrix never holds all
-// of it.
-func ReadWeightRows(model []byte, lo, hi int) (*Weights, error) {
+// of it. weights may be nil when no row is wanted (lo == hi).
+func ReadWeightRows(graph []byte, weights io.ReaderAt, lo, hi int) (*Weights, error) {
+	tensors, err := initializers(graph)
+	if err != nil {
+		return nil, err
+	}
+	w, b, temp := tensors[WeightName], tensors[BiasName], tensors[TempName]
+	if len(w.dims) != 2 || w.dtype != tensorFloat16 || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
+		return nil, errors.New("model lacks the W, B or temperature initializer of the expected shape")
+	}
+	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), B: floats(b.raw)}
+	if t := floats(temp.raw); len(t) == 1 {
+		out.Temperature = t[0]
+	}
+	if w.location != WeightsFile || w.offset != 0 || w.length != 2*out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
+		return nil, fmt.Errorf("initializers do not match: W of %d×%d in %q at %d+%d bytes, B of %d", out.Dim, out.Classes, w.location, w.offset, w.length, len(out.B))
+	}
+	if hi < 0 || hi > out.Dim {
+		hi = out.Dim
+	}
+	if lo < 0 || lo > hi {
+		return nil, fmt.Errorf("rows %d–%d are outside the %d rows of W", lo, hi, out.Dim)
+	}
+	out.FirstRow = lo
+	if lo == hi {
+		return out, nil
+	}
+	raw := make([]byte, 2*(hi-lo)*out.Classes)
+	if _, err := weights.ReadAt(raw, int64(2*lo*out.Classes)); err != nil {
+		return nil, fmt.Errorf("reading rows %d–%d of W from %s: %w", lo, hi, WeightsFile, err)
+	}
+	out.W = halves(raw)
+	return out, nil
+}
+
+// initializers parses the graph's initializers by name.
+func initializers(model []byte) (map[string]rawTensor, error) {
 	graph, err := field(model, 7)
 	if err != nil {
 		return nil, fmt.Errorf("model has no graph: %w", err)
@@ -58,35 +97,18 @@ func ReadWeightRows(model []byte, lo, hi int) (*Weights, error) {
 		tensors[t.name] = t
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	w, b, temp := tensors[WeightName], tensors[BiasName], tensors[TempName]
-	if len(w.dims) != 2 || w.dtype != tensorFloat16 || len(b.dims) != 1 || b.dtype != tensorFloat || temp.dtype != tensorFloat {
-		return nil, errors.New("model lacks the W, B or temperature initializer of the expected shape")
-	}
-	out := &Weights{Dim: int(w.dims[0]), Classes: int(w.dims[1]), B: floats(b.raw)}
-	if t := floats(temp.raw); len(t) == 1 {
-		out.Temperature = t[0]
-	}
-	if len(w.raw) != 2*out.Dim*out.Classes || len(out.B) != out.Classes || out.Temperature <= 0 {
-		return nil, fmt.Errorf("initializer sizes do not match: W %d bytes for %d×%d, B %d", len(w.raw), out.Dim, out.Classes, len(out.B))
-	}
-	if hi < 0 || hi > out.Dim {
-		hi = out.Dim
-	}
-	if lo < 0 || lo > hi {
-		return nil, fmt.Errorf("rows %d–%d are outside the %d rows of W", lo, hi, out.Dim)
-	}
-	out.FirstRow, out.W = lo, halves(w.raw[2*lo*out.Classes:2*hi*out.Classes])
-	return out, nil
+	return tensors, err
 }
 
+// rawTensor is an initializer: its data inline (raw) or external
+// (location, offset, length).
 type rawTensor struct {
-	name  string
-	dims  []int64
-	dtype uint64
-	raw   []byte
+	name           string
+	dims           []int64
+	dtype          uint64
+	raw            []byte
+	location       string
+	offset, length int
 }
 
 func parseTensor(b []byte) (rawTensor, error) {
@@ -97,6 +119,8 @@ func parseTensor(b []byte) (rawTensor, error) {
 			t.name = string(v)
 		case 9:
 			t.raw = v
+		case 13:
+			return t.externalEntry(v)
 		}
 		return nil
 	}, func(num protowire.Number, x uint64) {
@@ -108,6 +132,38 @@ func parseTensor(b []byte) (rawTensor, error) {
 		}
 	})
 	return t, err
+}
+
+// externalEntry records one key/value of an external_data list.
+func (t *rawTensor) externalEntry(entry []byte) error {
+	var key, value string
+	err := eachField(entry, func(num protowire.Number, v []byte) error {
+		switch num {
+		case 1:
+			key = string(v)
+		case 2:
+			value = string(v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	switch key {
+	case "location":
+		t.location = value
+	case "offset", "length":
+		n, err := strconv.Atoi(value)
+		if err != nil || n < 0 {
+			return fmt.Errorf("external data %s %q is not a size", key, value)
+		}
+		if key == "offset" {
+			t.offset = n
+		} else {
+			t.length = n
+		}
+	}
+	return nil
 }
 
 func halves(raw []byte) []float16.Float16 {

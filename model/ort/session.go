@@ -23,9 +23,10 @@ type Session struct {
 	classes int
 }
 
-// Open creates a session for the ONNX model bytes, whose output has the given
-// number of classes.
-func Open(model []byte, classes int) (*Session, error) {
+// Open creates a session for the ONNX model file at path, whose output has
+// the given number of classes. ONNX Runtime reads the file itself and maps
+// its external data (the weights) into memory.
+func Open(path string, classes int) (*Session, error) {
 	const op = "ort.Open"
 	if err := Init(); err != nil {
 		return nil, err
@@ -43,7 +44,7 @@ func Open(model []byte, classes int) (*Session, error) {
 	if err := opts.SetInterOpNumThreads(1); err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
-	s, err := ortgo.NewDynamicAdvancedSessionWithONNXData(model,
+	s, err := ortgo.NewDynamicAdvancedSession(path,
 		[]string{onnx.InputIndices, onnx.InputValues}, []string{onnx.Output}, opts)
 	if err != nil {
 		return nil, gridtriage.Errorf(op, gridtriage.KindInvalid, "ONNX Runtime rejected the model: %v", err)

@@ -66,7 +66,8 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	}
 	m.Labels, m.Temperature, m.Features = res.Model.Labels, res.Model.Temperature, res.Spec
 	m.Training.Seconds = time.Since(started).Round(time.Millisecond).Seconds()
-	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: onnx.Export(res.Model, j.Version, nil)}, nil
+	enc := onnx.Export(res.Model, j.Version, nil)
+	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: enc.Graph, WeightData: enc.Weights}, nil
 }
 
 // trainBest trains with each of the configured L2 penalties and keeps the

@@ -234,24 +234,38 @@ func (m *Model) reasons(v features.Vector, label string, n int) []classify.Reaso
 	if !ok {
 		return nil
 	}
-	out := make([]classify.Reason, 0, n)
+	// Words read better than character n-grams, which overlap. Only the
+	// largest positive contributions are named: candidates are taken in
+	// falling order until n terms are found and the rest weigh less.
+	cands := make([]contribution, 0, len(v.Indices)/2)
 	for j, i := range v.Indices {
-		// Words read better than character n-grams, which overlap.
 		w, isWord := m.words.weight(i, k)
-		contrib := float64(v.Values[j]) * float64(w)
-		if !isWord || contrib <= 0 {
-			continue
+		if c := float64(v.Values[j]) * float64(w); isWord && c > 0 {
+			cands = append(cands, contribution{i, c})
 		}
-		term := displayTerm(m.Bundle.Vocab.Terms[i-1])
+	}
+	slices.SortFunc(cands, func(a, b contribution) int { return cmp.Compare(b.weight, a.weight) })
+	out := make([]classify.Reason, 0, n)
+	for _, c := range cands {
+		if len(out) >= n && c.weight < out[len(out)-1].Weight {
+			break
+		}
+		term := displayTerm(m.Bundle.Vocab.Terms[c.index-1])
 		if utf8.RuneCountInString(term) < 2 {
 			continue
 		}
-		out = addReason(out, term, contrib)
+		out = addReason(out, term, c.weight)
 	}
 	slices.SortFunc(out, func(a, b classify.Reason) int {
 		return cmp.Or(cmp.Compare(b.Weight, a.Weight), strings.Compare(a.Term, b.Term))
 	})
 	return out[:min(n, len(out))]
+}
+
+// contribution is a feature's share of a class score.
+type contribution struct {
+	index  int32
+	weight float64
 }
 
 // addReason adds term with weight to rs, or raises the weight of term when

@@ -69,7 +69,8 @@ kill $server_pid; wait $server_pid 2>/dev/null || true; server_pid=
 
 # --- Go benchmarks --------------------------------------------------------
 log "go benchmarks"
-GRIDTRIAGE_ORT_LIB=$PWD/.cache/onnxruntime/libonnxruntime.so.1 go test -run '^$' -bench . -benchtime 2s ./model/ > "$work/gobench.txt"
+# the model benchmarks use the corpus model trained above instead of training their own
+GRIDTRIAGE_TEST_MODEL=$work/m_corpus GRIDTRIAGE_ORT_LIB=$PWD/.cache/onnxruntime/libonnxruntime.so.1 go test -run '^$' -bench . -benchtime 2s ./model/ > "$work/gobench.txt"
 
 $PY scripts/bench_report.py "$work" > "$OUT"
 log "wrote $OUT"

@@ -61,28 +61,14 @@ func New() (*Segmenter, error) {
 // Words returns the words of normalised text, leaving out white space and
 // punctuation.
 func (s *Segmenter) Words(text string) []string {
-	if hasASCIIUpper(text) {
-		return s.cutWords(text)
-	}
 	// gse lower-cases only ASCII letters, so each word is the text between
-	// its offsets: slicing the text saves gse joining a new string per word.
+	// its offsets with its ASCII capitals lower-cased: slicing the text saves
+	// gse joining a new string per word.
 	segs := s.seg.Segment([]byte(text))
 	out := make([]string, 0, len(segs))
 	for i := range segs {
 		if w := text[segs[i].Start():segs[i].End()]; isWord(w) {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
-// cutWords is Words by way of gse's Cut, which lower-cases ASCII letters.
-func (s *Segmenter) cutWords(text string) []string {
-	raw := s.seg.Cut(text)
-	out := raw[:0]
-	for _, w := range raw {
-		if isWord(w) {
-			out = append(out, w)
+			out = append(out, asciiLower(w))
 		}
 	}
 	return out
@@ -123,9 +109,9 @@ type Token struct {
 }
 
 // Tokens returns the words of normalised text with their byte offsets,
-// leaving out white space and punctuation. Text that is not normalised
-// is segmented too; its ASCII capitals are lower-cased in the terms, as
-// Words does.
+// leaving out white space and punctuation: the terms of Words. Text that
+// is not normalised is segmented too; its ASCII capitals are lower-cased in
+// the terms.
 func (s *Segmenter) Tokens(text string) []Token {
 	segs := s.seg.Segment([]byte(text))
 	out := make([]Token, 0, len(segs))

@@ -17,10 +17,7 @@ import (
 // probabilities would rank them.
 func TestClassifyBatchMatchesChunks(t *testing.T) {
 	m := openCorpusModel(t)
-	var texts []string
-	for _, r := range readSplit(t, "dev")[:5*ort.MaxRunBatch+7] {
-		texts = append(texts, r.Input())
-	}
+	texts := splitTexts(t, "dev")[:5*ort.MaxRunBatch+7]
 	ctx := context.Background()
 	got, err := m.Classify(ctx, texts, 3)
 	if err != nil {

@@ -59,8 +59,8 @@ func (ww *wordWeights) weight(i int32, k int) (float32, bool) {
 // may be nil.
 func Open(dir string, namer classify.Namer) (*Model, error) {
 	// The analyzer's dictionaries load on another core while the bundle is
-	// read and ONNX Runtime parses it; the analyzer is shared by the process,
-	// so an early return here leaves nothing behind.
+	// read and checked; the analyzer is shared by the process, so an early
+	// return here leaves nothing behind.
 	analyzer := make(chan analyzerResult, 1)
 	go func() {
 		a, err := analysis.Default()

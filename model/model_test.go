@@ -28,6 +28,17 @@ func readSplit(t testing.TB, name string) []jsonl.Record {
 	return res.Records
 }
 
+// splitTexts is the input texts of a corpus split.
+func splitTexts(t testing.TB, name string) []string {
+	t.Helper()
+	recs := readSplit(t, name)
+	texts := make([]string, len(recs))
+	for i, r := range recs {
+		texts[i] = r.Input()
+	}
+	return texts
+}
+
 func examples(recs []jsonl.Record) []train.Example {
 	out := make([]train.Example, len(recs))
 	for i, r := range recs {
@@ -122,11 +133,7 @@ func TestONNXParity(t *testing.T) {
 	if err != nil || part.FirstRow != 5 || !slices.Equal(part.W, w.W[5*w.Classes:9*w.Classes]) {
 		t.Errorf("ReadWeightRows(5, 9) = first row %v, %d weights (%v); want rows 5–8 of W", part.FirstRow, len(part.W), err)
 	}
-	test := readSplit(t, "test")
-	texts := make([]string, len(test))
-	for i, r := range test {
-		texts[i] = r.Input()
-	}
+	texts := splitTexts(t, "test")
 	preds, err := m.Classify(context.Background(), texts, 3)
 	if err != nil {
 		t.Fatal(err)

@@ -24,11 +24,7 @@ func TestReasonsAreTheLargestWordContributions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	test := readSplit(t, "test")
-	texts := make([]string, len(test))
-	for i, r := range test {
-		texts[i] = r.Input()
-	}
+	texts := splitTexts(t, "test")
 	preds, err := m.Classify(context.Background(), texts, 1)
 	if err != nil {
 		t.Fatal(err)

@@ -115,8 +115,9 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 		log.Printf("serving without a model, classification answers 503: %v", err)
 	}
 	holder := newModelHolder(m, err)
-	// Return the bundle's parse buffers, now in ONNX Runtime, to the system;
-	// a forced collection takes ~0.2 s, so it runs while the server starts.
+	// Return what loading left behind (dictionary and vocabulary parse
+	// buffers) to the system; a forced collection takes ~0.2 s, so it runs
+	// while the server starts.
 	go debug.FreeOSMemory()
 	s := &server{models: holder, store: store, index: index, taxonomy: tax, now: time.Now, started: time.Now(), dataDir: cfg.dataDir}
 	access.apply(s, cfg)

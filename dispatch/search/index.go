@@ -63,6 +63,10 @@ func indexMapping() (mapping.IndexMapping, error) {
 // an error of kind unavailable: rebuild it with Rebuild.
 func Open(dir string) (*Index, error) {
 	const op = "search.Open"
+	a, err := textanalysis.Default()
+	if err != nil {
+		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
+	}
 	path := filepath.Join(dir, DirName)
 	idx, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
@@ -74,13 +78,6 @@ func Open(dir string) (*Index, error) {
 	}
 	if err != nil {
 		return nil, gridtriage.Errorf(op, gridtriage.KindUnavailable, "case index %s: %v", path, err)
-	}
-	// The analyzer may still be loading its dictionaries for the model:
-	// the index opens first.
-	a, err := textanalysis.Default()
-	if err != nil {
-		idx.Close()
-		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	return &Index{idx: idx, analyzer: a}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -45,6 +46,7 @@ func runBench(ctx context.Context, args []string) error {
 	duration := fs.Duration("duration", 5*time.Second, "how long each measurement runs")
 	name := fs.String("name", "", "label of the measurement")
 	batch := fs.Int("batch", 1, fmt.Sprintf("reports per Classify call (one of more than %d spreads its chunks over all cores)", ort.MaxRunBatch))
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -67,6 +69,13 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	var results []benchResult
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		r, err := measure(ctx, m, texts, *batch, workers, *duration)
@@ -178,6 +187,23 @@ func measure(ctx context.Context, m *model.Model, texts []string, batch, workers
 		Workers: workers, Batch: batch, Reports: reports, Seconds: elapsed, ReportsPerSec: float64(reports) / elapsed,
 		MeanChars: float64(chars) / float64(len(texts)),
 		P50Micros: micros(percentile(lat, 0.50)), P99Micros: micros(percentile(lat, 0.99)),
+	}, nil
+}
+
+// startCPUProfile profiles the process into path until the returned
+// function is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}, nil
 }
 

@@ -32,12 +32,20 @@ func runTrain(ctx context.Context, args []string) error {
 	refit := fs.Bool("refit", true, "with --dev: after choosing the penalty, iterations and calibration on dev, refit on train+dev (--refit=false keeps the train-only model)")
 	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")
 	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if len(data) == 0 || *out == "" {
 		fs.Usage()
 		return usageErr("train needs --data and --out")
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	opt := jsonl.Options{RequireLabel: true, SkipBad: *skipBad}
 	trainSet, trainFiles, err := readExamples(data, opt)

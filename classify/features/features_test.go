@@ -74,7 +74,7 @@ func TestVocabularyRoundTripAndGroups(t *testing.T) {
 }
 
 func TestReadVocabularyRejects(t *testing.T) {
-	for _, in := range []string{"w:a\n", "w:a\t-1\n", "w:b\t1\nw:a\t1\n", "\t1\n", "w:a\t1\n\nw:b\t1\n"} {
+	for _, in := range []string{"w:a\n", "w:a\t-1\n", "c:a\t1\nw:a\t1\n", "w:a\t1\nw:b\t1\nw:a\t2\n", "\t1\n", "w:a\t1\n\nw:b\t1\n"} {
 		if _, err := ReadVocabulary(strings.NewReader(in)); err == nil {
 			t.Errorf("accepted %q", in)
 		}
@@ -87,6 +87,31 @@ func TestReadVocabularyAcceptsCRLFAndNoFinalNewline(t *testing.T) {
 		if err != nil || !slices.Equal(v.Terms, []string{"w:a", "w:b"}) || !slices.Equal(v.IDF, []float32{1, 2}) {
 			t.Errorf("ReadVocabulary(%q) = %v, %v", in, v, err)
 		}
+	}
+}
+
+func TestBuildVocabularyOrdersGroupsByFallingFrequency(t *testing.T) {
+	docs := [][]string{
+		{"c:a", "c:b", "w:x", "t:y"},
+		{"c:b", "c:c", "w:x", "w:z"},
+		{"c:b", "c:c", "w:z", "w:x", "t:y"},
+	}
+	v := BuildVocabulary(Spec{MinDF: 1, MaxFeatures: 100}, docs)
+	want := []string{"w:x", "w:z", "t:y", "c:b", "c:c", "c:a"}
+	if !slices.Equal(v.Terms, want) {
+		t.Errorf("terms %q, want %q", v.Terms, want)
+	}
+	for g, r := range [][2]int32{{1, 3}, {3, 4}, {4, 7}} {
+		if lo, hi := v.GroupRange(g); lo != r[0] || hi != r[1] {
+			t.Errorf("group %d: range [%d, %d), want %v", g, lo, hi, r)
+		}
+	}
+}
+
+func TestNewTermIndexFindsRepeats(t *testing.T) {
+	x, _, dup := newTermIndex([]string{"w:a", "w:b", "w:a", "w:b"})
+	if dup != 2 || x.lookup([]byte("w:a")) != 1 {
+		t.Errorf("first repeat %d, lookup(w:a) = %d; want 2, 1", dup, x.lookup([]byte("w:a")))
 	}
 }
 
@@ -114,9 +139,9 @@ func TestTermIndex(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			x, terms := newTermIndex(tt.terms)
-			if !slices.Equal(terms, tt.terms) {
-				t.Fatalf("terms changed: %q", terms)
+			x, terms, dup := newTermIndex(tt.terms)
+			if !slices.Equal(terms, tt.terms) || dup != -1 {
+				t.Fatalf("terms changed: %q, first repeat %d", terms, dup)
 			}
 			var b termBatch
 			for _, term := range append(slices.Clone(tt.terms), tt.absent...) {

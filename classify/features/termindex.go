@@ -26,8 +26,9 @@ const entryHeader = 8
 
 // newTermIndex indexes terms: term i gets feature index i+1. It returns the
 // index and terms as substrings of the index's arena, which saves a
-// separate allocation per term. Of repeated terms the first wins.
-func newTermIndex(terms []string) (*termIndex, []string) {
+// separate allocation per term, and the position of the first term that
+// repeats an earlier one, or -1. Of repeated terms the first wins.
+func newTermIndex(terms []string) (*termIndex, []string, int) {
 	size := 1
 	for _, t := range terms {
 		size += entryHeader + len(t)
@@ -43,25 +44,29 @@ func newTermIndex(terms []string) (*termIndex, []string) {
 	nslots := uint64(1) << bits.Len(uint(2*len(terms))) // load factor ≤ 1/2
 	x := &termIndex{seed: maphash.MakeSeed(), slots: make([]uint64, nslots), mask: nslots - 1, arena: string(arena)}
 	out := make([]string, len(terms))
+	dup := -1
 	for i, t := range terms {
 		start := int(offs[i]) + entryHeader
 		out[i] = x.arena[start : start+len(t)]
-		x.insert(out[i], offs[i])
+		if !x.insert(out[i], offs[i]) && dup < 0 {
+			dup = i
+		}
 	}
-	return x, out
+	return x, out, dup
 }
 
-// insert adds the entry at off for term unless term is already present.
-func (x *termIndex) insert(term string, off uint32) {
+// insert adds the entry at off for term and reports true, or reports false
+// when term is already present.
+func (x *termIndex) insert(term string, off uint32) bool {
 	h := maphash.String(x.seed, term)
 	for pos := h & x.mask; ; pos = (pos + 1) & x.mask {
 		s := x.slots[pos]
 		if s == 0 {
 			x.slots[pos] = h>>32<<32 | uint64(off)
-			return
+			return true
 		}
 		if s>>32 == h>>32 && x.term(uint32(s)) == term {
-			return
+			return false
 		}
 	}
 }

@@ -82,6 +82,9 @@ func (s *earlyStop) Converged(loc *optimize.Location) optimize.Status {
 		pr.MaxIter = s.cfg.Iterations
 	}
 	status := optimize.NotTerminated
+	if maxAbs(loc.Gradient) < gradientTolerance {
+		status = optimize.GradientThreshold
+	}
 	if s.dev.len() > 0 && s.cfg.Iterations <= 0 {
 		loss, acc := s.dev.score(loc.X, s.dim, s.classes)
 		if s.best == nil || acc > s.bestAcc || acc == s.bestAcc && loss < s.bestLoss {
@@ -97,6 +100,23 @@ func (s *earlyStop) Converged(loc *optimize.Location) optimize.Status {
 		s.cfg.Progress(pr)
 	}
 	return status
+}
+
+// gradientTolerance ends training once no gradient component is larger.
+const gradientTolerance = 1e-7
+
+// maxAbs is the largest absolute value in x (the infinity norm), 0 when x
+// is empty.
+func maxAbs(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		if v > m {
+			m = v
+		} else if -v > m {
+			m = -v
+		}
+	}
+	return m
 }
 
 // fitTemperature finds the temperature that minimises the dev

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 
 	"gonum.org/v1/gonum/optimize"
@@ -146,8 +147,10 @@ func (d *prepared) fit(ctx context.Context, cfg Config) (*Result, error) {
 
 func minimize(obj *objective, stop *earlyStop, cfg Config, n int) ([]float64, error) {
 	settings := &optimize.Settings{
-		MajorIterations:   cfg.MaxIter,
-		GradientThreshold: 1e-7,
+		MajorIterations: cfg.MaxIter,
+		// NaN turns off gonum's gradient test, which takes the norm twice
+		// per iteration with a slow math.Max; stop applies the tolerance.
+		GradientThreshold: math.NaN(),
 		Converger:         stop,
 	}
 	if cfg.Iterations > 0 {

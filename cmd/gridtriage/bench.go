@@ -69,13 +69,11 @@ func runBench(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	var results []benchResult
 	for _, workers := range []int{1, runtime.GOMAXPROCS(0)} {
 		r, err := measure(ctx, m, texts, *batch, workers, *duration)
@@ -191,8 +189,11 @@ func measure(ctx context.Context, m *model.Model, texts []string, batch, workers
 }
 
 // startCPUProfile profiles the process into path until the returned
-// function is called.
+// function is called; with path empty it does nothing.
 func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err

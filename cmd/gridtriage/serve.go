@@ -60,9 +60,15 @@ func runServe(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.burst, "burst", 100, "requests a token may send at once above its rate")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", 64, "model-bound requests served at once; more are refused with 503")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "log one line per request (never bodies or queries)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's whole run to this file, closed on shutdown (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	if err := ort.Init(); err != nil {
 		return err
 	}

@@ -40,13 +40,11 @@ func runTrain(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageErr("train needs --data and --out")
 	}
-	if *cpuProfile != "" {
-		stop, err := startCPUProfile(*cpuProfile)
-		if err != nil {
-			return err
-		}
-		defer stop()
+	stopProfile, err := startCPUProfile(*cpuProfile)
+	if err != nil {
+		return err
 	}
+	defer stopProfile()
 	opt := jsonl.Options{RequireLabel: true, SkipBad: *skipBad}
 	trainSet, trainFiles, err := readExamples(data, opt)
 	if err != nil {

@@ -283,6 +283,23 @@ type AuditEntry struct {
 	Detail string    `json:"detail,omitempty"`
 }
 
+// auditKey is the context key of the audit entry of a change.
+type auditKey struct{}
+
+// WithAudit returns a copy of ctx carrying e, the audit entry of the change
+// ctx is passed to. A store that creates, moves or reviews a case writes e,
+// with the case's id, in the same transaction as the change: both are kept
+// or neither.
+func WithAudit(ctx context.Context, e AuditEntry) context.Context {
+	return context.WithValue(ctx, auditKey{}, e)
+}
+
+// AuditOf returns the audit entry ctx carries, if any.
+func AuditOf(ctx context.Context) (AuditEntry, bool) {
+	e, ok := ctx.Value(auditKey{}).(AuditEntry)
+	return e, ok
+}
+
 // AuditFilter selects audit entries, newest first.
 type AuditFilter struct {
 	CaseID string

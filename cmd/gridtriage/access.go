@@ -58,17 +58,28 @@ func principal(c *gin.Context) auth.Principal {
 }
 
 // audit records that the caller of c did action on caseID. A request whose
-// audit entry cannot be written fails: nothing is read or changed
-// unrecorded.
+// audit entry cannot be written fails: nothing is read unrecorded. Changes
+// are audited in their own transaction instead (auditedChange).
 func (s *server) audit(c *gin.Context, action, caseID, detail string) bool {
-	p := principal(c)
-	err := s.store.Audit(c.Request.Context(), gridtriage.AuditEntry{At: s.now(), Actor: p.Name, Role: string(p.Role),
-		Action: action, CaseID: caseID, Detail: detail})
+	err := s.store.Audit(c.Request.Context(), s.auditEntry(c, action, caseID, detail))
 	if err != nil {
 		writeError(c, err)
 		return false
 	}
 	return true
+}
+
+// auditEntry is the record that the caller of c did action on caseID.
+func (s *server) auditEntry(c *gin.Context, action, caseID, detail string) gridtriage.AuditEntry {
+	p := principal(c)
+	return gridtriage.AuditEntry{At: s.now(), Actor: p.Name, Role: string(p.Role), Action: action, CaseID: caseID, Detail: detail}
+}
+
+// auditedChange is the context of c's request carrying the audit entry of
+// the change it makes to a case, which the store writes in the change's
+// transaction: a change is never kept unrecorded.
+func (s *server) auditedChange(c *gin.Context, action, detail string) context.Context {
+	return gridtriage.WithAudit(c.Request.Context(), s.auditEntry(c, action, "", detail))
 }
 
 // rateLimiter gives each caller (token name, or client address before

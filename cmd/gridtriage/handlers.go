@@ -144,7 +144,7 @@ func (s *server) createCase(c *gin.Context) {
 	if !decodeJSON(c, &r) {
 		return
 	}
-	kase, created, err := s.cases.CreateCase(c.Request.Context(), r, principal(c).Name)
+	kase, created, err := s.cases.CreateCase(s.auditedChange(c, "case.create", ""), r, principal(c).Name)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -153,11 +153,8 @@ func (s *server) createCase(c *gin.Context) {
 		writeError(c, gridtriage.Errorf("cases.Create", gridtriage.KindConflict, "external_id %q belongs to another caller's case", r.ExternalID))
 		return
 	}
-	action := "case.read" // a repeated external_id returns the stored case
-	if created {
-		action = "case.create"
-	}
-	if !s.audit(c, action, kase.ID, "") {
+	// A repeated external_id returns the stored case: a read.
+	if !created && !s.audit(c, "case.read", kase.ID, "") {
 		return
 	}
 	status := http.StatusOK
@@ -261,15 +258,12 @@ func (s *server) patchCase(c *gin.Context) {
 	if req.Actor != "" && req.Actor != actor {
 		req.Note = strings.TrimSpace("on behalf of " + req.Actor + ". " + req.Note)
 	}
-	kase, err := s.store.Transition(c.Request.Context(), c.Param("id"), req.Status, actor, req.Note, req.Rating)
+	kase, err := s.store.Transition(s.auditedChange(c, "case.transition", string(req.Status)), c.Param("id"), req.Status, actor, req.Note, req.Rating)
 	if err != nil {
 		writeError(c, err)
 		return
 	}
 	s.indexCase(kase)
-	if !s.audit(c, "case.transition", kase.ID, string(req.Status)) {
-		return
-	}
 	c.JSON(http.StatusOK, kase)
 }
 

@@ -26,12 +26,9 @@ func (s *server) review(c *gin.Context) {
 		return
 	}
 	req.Reviewer = principal(c).Name
-	kase, err := s.cases.Review(c.Request.Context(), s.store, c.Param("id"), req)
+	kase, err := s.cases.Review(s.auditedChange(c, "case.review", req.Label), s.store, c.Param("id"), req)
 	if err != nil {
 		writeError(c, err)
-		return
-	}
-	if !s.audit(c, "case.review", kase.ID, kase.Category) {
 		return
 	}
 	c.JSON(http.StatusOK, kase)

@@ -85,15 +85,13 @@ func (s *server) reviewSubmit(c *gin.Context) {
 	if c.PostForm("action") == "correct" {
 		req.Label = c.PostForm("label")
 	}
-	kase, err := s.cases.Review(c.Request.Context(), s.store, c.Param("id"), req)
+	kase, err := s.cases.Review(s.auditedChange(c, "case.review", req.Label), s.store, c.Param("id"), req)
 	msg := ""
 	switch {
 	case err != nil && gridtriage.KindOf(err) == gridtriage.KindInternal:
 		msg = "未能处理：内部错误"
 	case err != nil:
 		msg = "未能处理：" + unwrapMsg(err)
-	case !s.audit(c, "case.review", kase.ID, kase.Category):
-		return
 	default:
 		msg = fmt.Sprintf("事件 %s 已按 %s（%s）分派给 %s", kase.ID, kase.CategoryName, kase.Category, kase.LeadDept)
 	}

@@ -17,12 +17,7 @@ func (d *DB) Audit(ctx context.Context, entries ...gridtriage.AuditEntry) error 
 	}
 	err := d.inTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range entries {
-			at := e.At
-			if at.IsZero() {
-				at = d.Now()
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, role, action, case_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
-				formatTime(at), e.Actor, e.Role, e.Action, e.CaseID, e.Detail); err != nil {
+			if err := d.insertAudit(ctx, tx, e); err != nil {
 				return err
 			}
 		}
@@ -32,6 +27,29 @@ func (d *DB) Audit(ctx context.Context, entries ...gridtriage.AuditEntry) error 
 		return gridtriage.E(op, storageKind(err), err)
 	}
 	return nil
+}
+
+// insertAudit appends e to the audit log in tx, stamped now unless it has
+// a time.
+func (d *DB) insertAudit(ctx context.Context, tx *sql.Tx, e gridtriage.AuditEntry) error {
+	at := e.At
+	if at.IsZero() {
+		at = d.Now()
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO audit (at, actor, role, action, case_id, detail) VALUES (?, ?, ?, ?, ?, ?)`,
+		formatTime(at), e.Actor, e.Role, e.Action, e.CaseID, e.Detail)
+	return err
+}
+
+// auditChange writes the audit entry ctx carries (gridtriage.WithAudit), if
+// any, for a change to case id inside tx, the change's transaction.
+func (d *DB) auditChange(ctx context.Context, tx *sql.Tx, id string) error {
+	e, ok := gridtriage.AuditOf(ctx)
+	if !ok {
+		return nil
+	}
+	e.CaseID = id
+	return d.insertAudit(ctx, tx, e)
 }
 
 // AuditLog returns the audit entries matching f, newest first.

@@ -50,6 +50,9 @@ func (d *DB) Create(ctx context.Context, c *gridtriage.Case) (*gridtriage.Case, 
 		if err := insertTransition(ctx, tx, c.ID, "", gridtriage.StatusReceived, now, "system", "reported"); err != nil {
 			return err
 		}
+		if err := d.auditChange(ctx, tx, c.ID); err != nil {
+			return err
+		}
 		if c.DuplicateOf != "" {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO reporters (case_id, duplicate_id, external_id, channel, reporter_role, similarity, at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.DuplicateOf, c.ID, c.ExternalID, c.Channel, c.ReporterRole, c.Similarity, formatTime(now)); err != nil {
@@ -169,6 +172,9 @@ func (d *DB) Transition(ctx context.Context, id string, to gridtriage.Status, ac
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE cases SET status = ?, rating = COALESCE(?, rating), updated_at = ? WHERE id = ?`,
 			to, nullableInt(rating), formatTime(now), id); err != nil {
+			return err
+		}
+		if err := d.auditChange(ctx, tx, id); err != nil {
 			return err
 		}
 		return insertTransition(ctx, tx, id, from, to, now, actor, note)

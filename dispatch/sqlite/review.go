@@ -57,6 +57,9 @@ func (d *DB) Review(ctx context.Context, id string, dec gridtriage.Decision, fb 
 		if err := insertTransition(ctx, tx, id, gridtriage.StatusReceived, gridtriage.StatusDispatched, now, fb.Reviewer, note); err != nil {
 			return err
 		}
+		if err := d.auditChange(ctx, tx, id); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO feedback (case_id, title, text, label, predicted, corrected, reviewer, note, at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, fb.Title, fb.Text, fb.Label, fb.Predicted, fb.Corrected, fb.Reviewer, fb.Note, formatTime(now))
 		return err

@@ -101,12 +101,12 @@ func BuildVocabulary(spec Spec, docs [][]string) *Vocabulary {
 	return v
 }
 
-// reindex indexes the terms and finds the group ranges. It reports false
-// and the position of the first term that repeats an earlier one, if any.
-func (v *Vocabulary) reindex() (dup int, ok bool) {
+// reindex indexes the terms and finds the group ranges. It returns the
+// position of the first term that repeats an earlier one, or -1.
+func (v *Vocabulary) reindex() (dup int) {
 	v.index, v.Terms, dup = newTermIndex(v.Terms)
 	if dup >= 0 {
-		return dup, false
+		return dup
 	}
 	for g := range v.start {
 		v.start[g] = int32(len(v.Terms) + 1)
@@ -120,7 +120,7 @@ func (v *Vocabulary) reindex() (dup int, ok bool) {
 			v.start[g] = v.start[g+1]
 		}
 	}
-	return -1, true
+	return -1
 }
 
 // WriteTo writes the vocabulary as "term<TAB>idf" lines.
@@ -163,7 +163,7 @@ func ReadVocabulary(r io.Reader) (*Vocabulary, error) {
 		v.Terms = append(v.Terms, term)
 		v.IDF = append(v.IDF, float32(f))
 	}
-	if dup, ok := v.reindex(); !ok {
+	if dup := v.reindex(); dup >= 0 {
 		return nil, fmt.Errorf("vocabulary line %d: term %q repeats an earlier line", dup+1, v.Terms[dup])
 	}
 	return v, nil

@@ -118,8 +118,8 @@ func (b *Bundle) writeWeights(path string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
-	if _, err := io.Copy(io.MultiWriter(dst, h), src); err != nil {
+	sum, _, err := copyDigest(dst, src)
+	if err != nil {
 		dst.Close()
 		return "", err
 	}
@@ -130,7 +130,6 @@ func (b *Bundle) writeWeights(path string) (string, error) {
 	if err := dst.Close(); err != nil {
 		return "", err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	if want := b.Manifest.file(WeightsFile).SHA256; sum != want {
 		return "", fmt.Errorf("%s in %s changed since the bundle was loaded", WeightsFile, b.Dir)
 	}
@@ -246,6 +245,14 @@ func readChecked(dir string, f File) ([]byte, error) {
 	return d, nil
 }
 
+// copyDigest copies src to dst and returns the hex sha256 and length of
+// what it copied, streaming, so a large file is never held whole.
+func copyDigest(dst io.Writer, src io.Reader) (string, int64, error) {
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(dst, h), src)
+	return hex.EncodeToString(h.Sum(nil)), n, err
+}
+
 // hashChecked checks a bundle file's digest without holding the file, and
 // returns its size.
 func hashChecked(dir string, f File) (int64, error) {
@@ -254,12 +261,11 @@ func hashChecked(dir string, f File) (int64, error) {
 		return 0, fmt.Errorf("reading %s: %v", f.Name, err)
 	}
 	defer r.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, r)
+	sum, n, err := copyDigest(io.Discard, r)
 	if err != nil {
 		return 0, fmt.Errorf("reading %s: %v", f.Name, err)
 	}
-	if hex.EncodeToString(h.Sum(nil)) != f.SHA256 {
+	if sum != f.SHA256 {
 		return 0, fmt.Errorf("%s does not match the sha256 in the manifest", f.Name)
 	}
 	return n, nil

@@ -82,7 +82,7 @@ func (s *earlyStop) Converged(loc *optimize.Location) optimize.Status {
 		pr.MaxIter = s.cfg.Iterations
 	}
 	status := optimize.NotTerminated
-	if maxAbs(loc.Gradient) < gradientTolerance {
+	if len(loc.Gradient) > 0 && maxAbs(loc.Gradient) < gradientTolerance {
 		status = optimize.GradientThreshold
 	}
 	if s.dev.len() > 0 && s.cfg.Iterations <= 0 {

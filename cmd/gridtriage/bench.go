@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -185,26 +184,6 @@ func measure(ctx context.Context, m *model.Model, texts []string, batch, workers
 		Workers: workers, Batch: batch, Reports: reports, Seconds: elapsed, ReportsPerSec: float64(reports) / elapsed,
 		MeanChars: float64(chars) / float64(len(texts)),
 		P50Micros: micros(percentile(lat, 0.50)), P99Micros: micros(percentile(lat, 0.99)),
-	}, nil
-}
-
-// startCPUProfile profiles the process into path until the returned
-// function is called; with path empty it does nothing.
-func startCPUProfile(path string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return func() {
-		pprof.StopCPUProfile()
-		f.Close()
 	}, nil
 }
 

@@ -46,6 +46,9 @@ type Report struct {
 	MostConfused []Pair                  `json:"most_confused"`
 	Target       float64                 `json:"target"`
 	MeetsTarget  bool                    `json:"meets_target"`
+	// UnknownLabels counts the gold labels the model cannot predict, which
+	// usually means the data and the model are from different label sets.
+	UnknownLabels map[string]int `json:"unknown_labels,omitempty"`
 }
 
 // Sample is one evaluated report: its gold label and the model's
@@ -87,6 +90,9 @@ func Evaluate(modelLabels []string, samples []Sample, seed uint64) Report {
 		conf[i] = s.Probs[pred]
 		r.Confusion[pos[s.Gold]][pos[modelLabels[pred]]]++
 		gold, known := slices.BinarySearch(modelLabels, s.Gold)
+		if !known {
+			r.countUnknown(s.Gold)
+		}
 		if known && Rank(s.Probs, gold) < 3 {
 			top3++
 		}
@@ -106,6 +112,14 @@ func Evaluate(modelLabels []string, samples []Sample, seed uint64) Report {
 	r.MostConfused = mostConfused(labels, r.Confusion, 10)
 	r.MeetsTarget = r.Accuracy >= r.Target
 	return r
+}
+
+// countUnknown counts one gold label the model does not know.
+func (r *Report) countUnknown(label string) {
+	if r.UnknownLabels == nil {
+		r.UnknownLabels = map[string]int{}
+	}
+	r.UnknownLabels[label]++
 }
 
 // unionLabels is the sorted union of the model's labels and the gold labels.

@@ -73,6 +73,9 @@ func compareReports(t *testing.T, got, want Report) {
 	if !reflect.DeepEqual(got.Confusion, want.Confusion) {
 		t.Errorf("confusion = %v, want %v", got.Confusion, want.Confusion)
 	}
+	if len(got.UnknownLabels) != len(want.UnknownLabels) || len(want.UnknownLabels) > 0 && !reflect.DeepEqual(got.UnknownLabels, want.UnknownLabels) {
+		t.Errorf("unknown_labels = %v, want %v", got.UnknownLabels, want.UnknownLabels)
+	}
 	if len(got.MostConfused) != len(want.MostConfused) || len(want.MostConfused) > 0 && !reflect.DeepEqual(got.MostConfused, want.MostConfused) {
 		t.Errorf("most_confused = %v, want %v", got.MostConfused, want.MostConfused)
 	}

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
+	"maps"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/gridtriage/gridtriage/classify"
 	"github.com/gridtriage/gridtriage/datasets"
@@ -67,6 +71,7 @@ func runEval(ctx context.Context, args []string) error {
 	defer m.Close()
 	samples := toSamples(res.Records, preds)
 	out := evalOutput{Report: eval.Evaluate(m.Labels(), samples, *seed), ModelVersion: m.Version()}
+	warnUnknownLabels(os.Stderr, out.Report)
 	conf, correct, predicted := eval.Confidences(m.Labels(), samples)
 	out.RiskCoverage = eval.RiskCoverage(conf, correct)
 	if th := m.Bundle.Manifest.Thresholds; th != nil {
@@ -107,6 +112,31 @@ func runEval(ctx context.Context, args []string) error {
 		printReport(out)
 	}
 	return gate(out, *failUnder)
+}
+
+// warnUnknownLabels tells the analyst when gold labels are outside the
+// model's label set: they count as errors, and when many are, the model and
+// the data are probably from different label sets.
+func warnUnknownLabels(w io.Writer, r eval.Report) {
+	if len(r.UnknownLabels) == 0 {
+		return
+	}
+	labels := slices.SortedFunc(maps.Keys(r.UnknownLabels), func(a, b string) int {
+		return cmp.Or(cmp.Compare(r.UnknownLabels[b], r.UnknownLabels[a]), cmp.Compare(a, b))
+	})
+	n := 0
+	parts := make([]string, 0, min(len(labels), 5))
+	for i, l := range labels {
+		n += r.UnknownLabels[l]
+		if i < cap(parts) {
+			parts = append(parts, fmt.Sprintf("%q ×%d", l, r.UnknownLabels[l]))
+		}
+	}
+	if len(labels) > len(parts) {
+		parts = append(parts, fmt.Sprintf("and %d more", len(labels)-len(parts)))
+	}
+	fmt.Fprintf(w, "warning: %d of %d reports have a label the model does not know (%s); they count as errors. Is this the right model for this data?\n",
+		n, r.N, strings.Join(parts, ", "))
 }
 
 // gate fails when accuracy is under the floor or the model is significantly

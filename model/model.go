@@ -66,11 +66,18 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 		a, err := analysis.Default()
 		analyzer <- analyzerResult{a, err}
 	}()
-	b, err := bundle.Load(dir)
+	// Every file comes from the directory as it was when opened, even if a
+	// publish replaces it before ONNX Runtime has read the model.
+	pin, err := bundle.PinDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	s, err := ort.Open(filepath.Join(dir, bundle.ModelFile), len(b.Manifest.Labels))
+	defer pin.Close()
+	b, err := pin.Load()
+	if err != nil {
+		return nil, err
+	}
+	s, err := ort.Open(filepath.Join(pin.Path, bundle.ModelFile), len(b.Manifest.Labels))
 	if err != nil {
 		return nil, err
 	}
@@ -80,6 +87,7 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 		s.Close()
 		return nil, gridtriage.E("model.Open", gridtriage.KindInvalid, err)
 	}
+	b.Dir = dir
 	ar := <-analyzer
 	if ar.err != nil {
 		s.Close()

@@ -174,12 +174,16 @@ func writeSynced(path string, data []byte) error {
 }
 
 // Load reads and validates the bundle in dir.
-func Load(dir string) (*Bundle, error) {
+func Load(dir string) (*Bundle, error) { return load(dir, dir) }
+
+// load reads and validates the bundle whose files are at path, naming it
+// dir in errors.
+func load(dir, path string) (*Bundle, error) {
 	const op = "bundle.Load"
 	fail := func(format string, args ...any) (*Bundle, error) {
 		return nil, gridtriage.Errorf(op, gridtriage.KindInvalid, "model bundle %s: "+format, append([]any{dir}, args...)...)
 	}
-	raw, err := os.ReadFile(filepath.Join(dir, ManifestFile))
+	raw, err := os.ReadFile(filepath.Join(path, ManifestFile))
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, gridtriage.Errorf(op, gridtriage.KindNotFound, "no model bundle at %s (missing %s; train one with `gridtriage train` or `make model`)", dir, ManifestFile)
@@ -205,11 +209,11 @@ func Load(dir string) (*Bundle, error) {
 			return fail("manifest must list %s, %s and %s", ModelFile, WeightsFile, VocabFile)
 		}
 	}
-	b.Dir = dir
-	if b.Model, err = readChecked(dir, m.file(ModelFile)); err != nil {
+	b.Dir = path
+	if b.Model, err = readChecked(path, m.file(ModelFile)); err != nil {
 		return fail("%v", err)
 	}
-	vocab, err := readChecked(dir, m.file(VocabFile))
+	vocab, err := readChecked(path, m.file(VocabFile))
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -223,7 +227,7 @@ func Load(dir string) (*Bundle, error) {
 		return fail("model shape %d×%d does not match %d features × %d labels", b.Weights.Dim, b.Weights.Classes, b.Vocab.Size(), len(m.Labels))
 	}
 	// The weights are only hashed here; ONNX Runtime maps the file itself.
-	size, err := hashChecked(dir, m.file(WeightsFile))
+	size, err := hashChecked(path, m.file(WeightsFile))
 	if err != nil {
 		return fail("%v", err)
 	}

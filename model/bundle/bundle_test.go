@@ -12,10 +12,13 @@ import (
 )
 
 // tinyBundle is an unsaved two-class bundle over a two-term vocabulary.
-func tinyBundle() *Bundle {
+func tinyBundle() *Bundle { return tinyBundleWith(1, -1, 0.5, 0.25) }
+
+// tinyBundleWith is tinyBundle with the weights of its two terms.
+func tinyBundleWith(w ...float32) *Bundle {
 	spec := features.DefaultSpec()
 	vocab := features.BuildVocabulary(spec, [][]string{{"w:井盖", "c:井"}, {"w:井盖", "c:井"}})
-	m := &linear.Model{Labels: []string{"A", "B"}, Dim: vocab.Size(), W: []float32{0, 0, 1, -1, 0.5, 0.25}, B: []float32{0, 0}, Temperature: 1}
+	m := &linear.Model{Labels: []string{"A", "B"}, Dim: vocab.Size(), W: append([]float32{0, 0}, w...), B: []float32{0, 0}, Temperature: 1}
 	enc := onnx.Export(m, "test", nil)
 	return &Bundle{Manifest: Manifest{Labels: m.Labels, Features: spec, Temperature: 1}, Model: enc.Graph, WeightData: enc.Weights, Vocab: vocab}
 }

@@ -92,6 +92,12 @@ func TestUrgency(t *testing.T) {
 		{"question de-escalates", "SR01", "请问大件垃圾怎么预约清运？", datasets.Consult},
 		{"question on urgent category", "TF02", "请问闻到燃气味应该先做什么？", datasets.Urgent},
 		{"question with complaint stays", "HJ01", "请问楼上装修太吵能不能管管？", datasets.General},
+		{"cry for help escalates", "HJ07", "快来人！小区门口有条狗追着人跑", datasets.Urgent},
+		{"bite injury escalates", "HJ07", "流浪狗把放学的小孩咬伤了", datasets.Urgent},
+		{"thick smoke escalates", "HJ03", "工地围挡里在烧旧油毡，浓烟往幼儿园飘", datasets.Urgent},
+		{"falling pieces escalate", "AQ05", "外墙瓷砖往下掉，下面是单元出入口", datasets.Urgent},
+		{"short question de-escalates", "JM03", "共享单车能停在小区门口吗？", datasets.Consult},
+		{"long description ending in a question stays", "JM01", "旁边废品回收站把纸箱和旧冰箱堆满了人行道，三轮车还停一整排，已经好几个月了，行人只能走到机动车道上，能不能叫他们收一收？", datasets.General},
 		{"rattling cover drops", "SZ02", "井盖有点松动，车一过就哐当响", datasets.General},
 		{"missing cover stays urgent", "SZ02", "井盖松动后被偷了，现在没了", datasets.Urgent},
 	}

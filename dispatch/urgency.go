@@ -3,6 +3,7 @@ package dispatch
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gridtriage/gridtriage/datasets"
 )
@@ -13,6 +14,10 @@ type cue struct {
 	pattern *regexp.Regexp
 	weight  float64
 }
+
+// shortQuestion is the most characters a report ending in a question may
+// have and still count as only a question.
+const shortQuestion = 40
 
 // Urgency score weights: the category default gives the base score, cues
 // add to it, and the total maps to an urgency (≥ 2 urgent, ≥ 1 general,
@@ -26,21 +31,23 @@ const (
 // escalationCues raise a report to 紧急 when they are present and not
 // negated (没有明火, 未闻到燃气味).
 var escalationCues = []cue{
-	{"明火/冒烟", regexp.MustCompile(`明火|着火|起火|失火|冒烟|冒黑烟|火苗|火光|烧起来|火势`), 3},
+	{"呼救", regexp.MustCompile(`救命|快来人|十万火急|紧急[！!]|紧急情况|赶快来人|马上来人|速来|危及生命`), 3},
+	{"明火/冒烟", regexp.MustCompile(`明火|着火|起火|失火|冒烟|冒黑烟|冒黄烟|浓烟|黑烟滚滚|火苗|火光|烧起来|火势`), 3},
 	{"燃气味/泄漏", regexp.MustCompile(`燃气味|煤气味|天然气味|液化气味|漏气|嘶嘶|(燃气|煤气|天然气|气体|化学品|危化品|液氨|氯气|气罐|气瓶).{0,4}(泄漏|泄露)`), 3},
-	{"被困/受伤/晕倒", regexp.MustCompile(`被困|困在|困住|受伤|流血|晕倒|昏倒|晕过去|不省人事|倒地不起|抽搐|昏迷|没有呼吸|骨折|砸伤|摔伤`), 3},
+	{"被困/受伤/晕倒", regexp.MustCompile(`被困|困在|困住|受伤|咬伤|咬出血|扑咬|流血|晕倒|昏倒|晕过去|不省人事|倒地不起|抽搐|昏迷|没有呼吸|骨折|砸伤|摔伤`), 3},
 	{"塌陷/倒塌", regexp.MustCompile(`塌陷|倒塌|塌方|垮塌|坍塌|塌了|倒了压|滑坡`), 3},
 	{"大面积积水/爆管", regexp.MustCompile(`大面积积水|水漫|淹了|被淹|淹没|齐腰|没过膝盖|爆管|喷涌|水柱`), 3},
 	{"多人聚集/堵路", regexp.MustCompile(`多人聚集|聚集了|堵路|围堵|堵门|堵住大门|拉横幅|上百人|几十人|一大群人`), 3},
 	{"持刀/正在打", regexp.MustCompile(`持刀|拿刀|砍人|正在打|打起来了|动刀|殴打|拿着棍|在打架|打人了`), 3},
 	{"多人呕吐腹泻", regexp.MustCompile(`多人呕吐|上吐下泻|呕吐腹泻|腹泻呕吐|集体腹泻|好几个人.{0,6}(吐|拉肚子)`), 3},
 	{"漏电打火", regexp.MustCompile(`漏电|打火|电火花|冒火花|触电|电到人`), 3},
-	{"倾斜/掉渣", regexp.MustCompile(`明显倾斜|往下掉渣|掉渣|随时.{0,2}(倒|塌|掉)`), 3},
+	{"倾斜/掉渣", regexp.MustCompile(`明显倾斜|往下掉渣|掉渣|往下掉|砸下来|随时.{0,2}(倒|塌|掉)`), 3},
 }
 
 // questionCues mark an enquiry; complaintCues mark something to fix.
 var (
-	questionCues  = regexp.MustCompile(`请问|咨询|想问|想了解|问一下|问下|怎么办理|如何办理|怎么申请|如何申请|需要什么材料|需要哪些|什么条件|什么流程|办理流程|在哪里办|能不能办|可以办|吗[?？]?$|呢[?？]?$|[?？]$`)
+	enquiryCues   = regexp.MustCompile(`请问|咨询|想问|想了解|问一下|问下|怎么办理|如何办理|怎么申请|如何申请|需要什么材料|需要哪些|什么条件|什么流程|办理流程|在哪里办|能不能办|可以办`)
+	questionEnd   = regexp.MustCompile(`吗[?？]?$|呢[?？]?$|[?？]$`)
 	complaintCues = regexp.MustCompile(`投诉|举报|反映|没人管|不管|严重|影响|要求|尽快|赶紧|处理一下|整改|太吵|扰民|危险|隐患|坏了|破了|堵了|漏`)
 	// minorFaultCues mark a facility that is only noisy or loose (e.g. a
 	// rattling manhole cover), which the taxonomy lets drop to 一般.
@@ -96,7 +103,15 @@ func matchNotNegated(re *regexp.Regexp, text string) bool {
 // problem to fix.
 func questionOnly(text string) bool {
 	t := strings.TrimSpace(text)
-	return questionCues.MatchString(t) && !complaintCues.MatchString(t)
+	if complaintCues.MatchString(t) {
+		return false
+	}
+	if enquiryCues.MatchString(t) {
+		return true
+	}
+	// A question mark or 吗 at the end of a long description closes a
+	// complaint ("…能不能管管？") more often than it asks for information.
+	return questionEnd.MatchString(t) && utf8.RuneCountInString(t) <= shortQuestion
 }
 
 // UrgencyOf returns the urgency the dispatcher gives text reported under

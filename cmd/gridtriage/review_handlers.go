@@ -26,7 +26,7 @@ func (s *server) review(c *gin.Context) {
 		return
 	}
 	req.Reviewer = principal(c).Name
-	kase, err := s.cases.Review(s.auditedChange(c, "case.review", req.Label), s.store, c.Param("id"), req)
+	kase, err := s.cases.Review(s.auditedChange(c, "case.review", ""), s.store, c.Param("id"), req)
 	if err != nil {
 		writeError(c, err)
 		return

@@ -85,7 +85,7 @@ func (s *server) reviewSubmit(c *gin.Context) {
 	if c.PostForm("action") == "correct" {
 		req.Label = c.PostForm("label")
 	}
-	kase, err := s.cases.Review(s.auditedChange(c, "case.review", req.Label), s.store, c.Param("id"), req)
+	kase, err := s.cases.Review(s.auditedChange(c, "case.review", ""), s.store, c.Param("id"), req)
 	msg := ""
 	switch {
 	case err != nil && gridtriage.KindOf(err) == gridtriage.KindInternal:

@@ -42,13 +42,18 @@ func (d *DB) insertAudit(ctx context.Context, tx *sql.Tx, e gridtriage.AuditEntr
 }
 
 // auditChange writes the audit entry ctx carries (gridtriage.WithAudit), if
-// any, for a change to case id inside tx, the change's transaction.
-func (d *DB) auditChange(ctx context.Context, tx *sql.Tx, id string) error {
+// any, for a change to case id inside tx, the change's transaction. outcome,
+// when not empty, is recorded as the entry's detail where the entry has
+// none: what the change settled that its caller could not know beforehand.
+func (d *DB) auditChange(ctx context.Context, tx *sql.Tx, id, outcome string) error {
 	e, ok := gridtriage.AuditOf(ctx)
 	if !ok {
 		return nil
 	}
 	e.CaseID = id
+	if e.Detail == "" {
+		e.Detail = outcome
+	}
 	return d.insertAudit(ctx, tx, e)
 }
 

@@ -94,3 +94,26 @@ func TestChangeWithoutAuditEntryWritesNone(t *testing.T) {
 		t.Errorf("audit log %+v, %v; want empty", entries, err)
 	}
 }
+
+// TestReviewAuditRecordsTheLabel checks that a review's audit entry, which
+// its caller writes before knowing the outcome, records the category the
+// review settled on, confirmed or corrected.
+func TestReviewAuditRecordsTheLabel(t *testing.T) {
+	db := openTest(t)
+	bg := context.Background()
+	c, _, err := db.Create(bg, newCase("to-review", "general", time.Now(), 0.1, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := c.Decision
+	dec.Category, dec.NeedsReview = "SZ02", false
+	fb := gridtriage.Feedback{CaseID: c.ID, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
+	ctx := gridtriage.WithAudit(bg, gridtriage.AuditEntry{Actor: "张调度", Action: "case.review"})
+	if _, err := db.Review(ctx, c.ID, dec, fb); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := db.AuditLog(bg, gridtriage.AuditFilter{CaseID: c.ID})
+	if err != nil || len(entries) != 1 || entries[0].Detail != "SZ02" {
+		t.Errorf("audit log %+v, %v; want one entry with detail SZ02", entries, err)
+	}
+}

@@ -50,7 +50,7 @@ func (d *DB) Create(ctx context.Context, c *gridtriage.Case) (*gridtriage.Case, 
 		if err := insertTransition(ctx, tx, c.ID, "", gridtriage.StatusReceived, now, "system", "reported"); err != nil {
 			return err
 		}
-		if err := d.auditChange(ctx, tx, c.ID); err != nil {
+		if err := d.auditChange(ctx, tx, c.ID, ""); err != nil {
 			return err
 		}
 		if c.DuplicateOf != "" {
@@ -174,7 +174,7 @@ func (d *DB) Transition(ctx context.Context, id string, to gridtriage.Status, ac
 			to, nullableInt(rating), formatTime(now), id); err != nil {
 			return err
 		}
-		if err := d.auditChange(ctx, tx, id); err != nil {
+		if err := d.auditChange(ctx, tx, id, ""); err != nil {
 			return err
 		}
 		return insertTransition(ctx, tx, id, from, to, now, actor, note)

@@ -57,7 +57,7 @@ func (d *DB) Review(ctx context.Context, id string, dec gridtriage.Decision, fb 
 		if err := insertTransition(ctx, tx, id, gridtriage.StatusReceived, gridtriage.StatusDispatched, now, fb.Reviewer, note); err != nil {
 			return err
 		}
-		if err := d.auditChange(ctx, tx, id); err != nil {
+		if err := d.auditChange(ctx, tx, id, fb.Label); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO feedback (case_id, title, text, label, predicted, corrected, reviewer, note, at)

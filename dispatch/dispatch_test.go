@@ -100,6 +100,16 @@ func TestUrgency(t *testing.T) {
 		{"long description ending in a question stays", "JM01", "旁边废品回收站把纸箱和旧冰箱堆满了人行道，三轮车还停一整排，已经好几个月了，行人只能走到机动车道上，能不能叫他们收一收？", datasets.General},
 		{"rattling cover drops", "SZ02", "井盖有点松动，车一过就哐当响", datasets.General},
 		{"missing cover stays urgent", "SZ02", "井盖松动后被偷了，现在没了", datasets.Urgent},
+		{"traditional fire escalates", "SR01", "樓下垃圾房著火了，煙好大", datasets.Urgent},
+		{"traditional question de-escalates", "AQ03", "請問熱水器可以自己找師傅移位嗎？", datasets.Consult},
+		{"demand to come now escalates", "JM01", "早市摆到机动车道上了，公交车都过不去，赶紧派人来！", datasets.Urgent},
+		{"hotline demand escalates", "SR02", "市民来电反映：弯道上有人倒了一车渣土占了半边车道。诉求：立即清理。", datasets.Urgent},
+		{"negated demand does not", "SR01", "路边垃圾桶满了，不用马上派人，明天顺路收一下就行", datasets.General},
+		{"polite request stays general", "SR01", "請問有沒有人管一下，巷子口的垃圾放了三天了", datasets.General},
+		{"request phrased as a question stays", "SZ05", "楼上都热我家不热，师傅能来看一下吗？", datasets.General},
+		{"resolved incident drops", "TF01", "网格员上报：门面外垃圾桶起火，已用灭火器扑灭，周边无复燃迹象", datasets.General},
+		{"resolved crash drops", "TF06", "巡查发现：路口两车刮擦，无人受伤，已引导至路边等交警快处", datasets.General},
+		{"resolved enquiry is a question", "TF01", "来电人咨询：车辆前天自燃，消防已扑灭，想了解去哪里开火灾证明", datasets.Consult},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

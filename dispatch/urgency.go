@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/gridtriage/gridtriage/classify/normalize"
 	"github.com/gridtriage/gridtriage/datasets"
 )
 
@@ -32,7 +33,7 @@ const (
 // negated (没有明火, 未闻到燃气味).
 var escalationCues = []cue{
 	{"呼救", regexp.MustCompile(`救命|快来人|十万火急|紧急[！!]|紧急情况|赶快来人|马上来人|速来|危及生命`), 3},
-	{"明火/冒烟", regexp.MustCompile(`明火|着火|起火|失火|冒烟|冒黑烟|冒黄烟|浓烟|黑烟滚滚|火苗|火光|烧起来|火势`), 3},
+	{"明火/冒烟", regexp.MustCompile(`明火|着火|著火|起火|失火|冒烟|冒黑烟|冒黄烟|浓烟|黑烟滚滚|火苗|火光|烧起来|火势`), 3},
 	{"燃气味/泄漏", regexp.MustCompile(`燃气味|煤气味|天然气味|液化气味|漏气|嘶嘶|(燃气|煤气|天然气|气体|化学品|危化品|液氨|氯气|气罐|气瓶).{0,4}(泄漏|泄露)`), 3},
 	{"被困/受伤/晕倒", regexp.MustCompile(`被困|困在|困住|受伤|咬伤|咬出血|扑咬|流血|晕倒|昏倒|晕过去|不省人事|倒地不起|抽搐|昏迷|没有呼吸|骨折|砸伤|摔伤`), 3},
 	{"塌陷/倒塌", regexp.MustCompile(`塌陷|倒塌|塌方|垮塌|坍塌|塌了|倒了压|滑坡`), 3},
@@ -42,50 +43,84 @@ var escalationCues = []cue{
 	{"多人呕吐腹泻", regexp.MustCompile(`多人呕吐|上吐下泻|呕吐腹泻|腹泻呕吐|集体腹泻|好几个人.{0,6}(吐|拉肚子)`), 3},
 	{"漏电打火", regexp.MustCompile(`漏电|打火|电火花|冒火花|触电|电到人`), 3},
 	{"倾斜/掉渣", regexp.MustCompile(`明显倾斜|往下掉渣|掉渣|往下掉|砸下来|随时.{0,2}(倒|塌|掉)`), 3},
+	{"要求立即到场", regexp.MustCompile(`请立即|诉求[:：]?(立即|马上)|(立即|马上|赶紧|赶快|火速|迅速)(派|来)人|(立即|马上|赶紧|赶快)(到场|到现场|过来)|(赶紧|赶快)来`), 3},
 }
 
-// questionCues mark an enquiry; complaintCues mark something to fix.
+// enquiryCues and questionEnd mark an enquiry; complaintCues mark something
+// to fix; resolvedCues say an urgent event is already under control.
 var (
 	enquiryCues   = regexp.MustCompile(`请问|咨询|想问|想了解|问一下|问下|怎么办理|如何办理|怎么申请|如何申请|需要什么材料|需要哪些|什么条件|什么流程|办理流程|在哪里办|能不能办|可以办`)
 	questionEnd   = regexp.MustCompile(`吗[?？]?$|呢[?？]?$|[?？]$`)
 	complaintCues = regexp.MustCompile(`投诉|举报|反映|没人管|不管|严重|影响|要求|尽快|赶紧|处理一下|整改|太吵|扰民|危险|隐患|坏了|破了|堵了|漏`)
+	// actionCues ask for someone to come and act, however politely phrased
+	// as a question ("可以派人处理吗", "有没有人管一下").
+	actionCues = regexp.MustCompile(`(可以|能不能|能否|能|麻烦|请|帮忙|帮我|赶紧|快|尽快|过来)(派人|来人|处理一下|来看|看一下|管一下|管管|清理|清走|收走|来修|修一下|制止)|有没有人管|有人管吗|管一下`)
+
 	// minorFaultCues mark a facility that is only noisy or loose (e.g. a
 	// rattling manhole cover), which the taxonomy lets drop to 一般.
 	minorFaultCues = regexp.MustCompile(`异响|响声|哐当|咣当|松动|晃动|有点松`)
 	majorFaultCues = regexp.MustCompile(`没了|丢了|丢失|缺失|不见了|被偷|塌|碎了|破了个洞|掉下去|下沉|移位`)
+	resolvedCues   = regexp.MustCompile(`(已|已经)[^，。,]{0,6}扑灭|扑灭了|火已灭|已散去|已经散了|人员已散|无人员伤亡|无人受伤|没人受伤|无人员受伤|暂无不适|已排干|积水已退|水已退|事故已由交警处理|已处置完毕|未危及|未堵路`)
 	negation       = regexp.MustCompile(`(没有|没|无|未|不|并未|并没有)[^，。,.!！?？]{0,2}$`)
 )
 
+// baseScores are the scores of the category defaults.
+var baseScores = map[datasets.Urgency]float64{datasets.Urgent: baseUrgent, datasets.General: baseGeneral, datasets.Consult: baseConsult}
+
 // urgencyScore scores text for category and returns the urgency with the
-// rules that fired.
+// rules that fired. An urgent category's report that says the event is
+// already under control (扑灭, 无人受伤) drops to 一般 and is not escalated
+// again by the cues it describes; otherwise one escalation cue raises it.
+// A report not escalated drops to 咨询 when it only asks a question, and an
+// urgent facility fault drops to 一般 when it is only noisy or loose.
 func urgencyScore(text string, cat datasets.Category) (datasets.Urgency, []string) {
-	score := map[datasets.Urgency]float64{datasets.Urgent: baseUrgent, datasets.General: baseGeneral, datasets.Consult: baseConsult}[cat.Urgency]
+	text = canonical(text)
+	score := baseScores[cat.Urgency]
 	rules := []string{"默认紧急程度 " + cat.Urgency.Chinese()}
-	escalated := false
-	for _, c := range escalationCues {
-		if matchNotNegated(c.pattern, text) {
-			score += c.weight
-			rules = append(rules, "升级线索: "+c.rule)
-			escalated = true
-			break // one cue suffices; more do not make it more urgent
-		}
-	}
-	if !escalated {
-		if questionOnly(text) {
-			score -= 2
-			rules = append(rules, "仅为咨询: 降为咨询")
-		} else if cat.Urgency == datasets.Urgent && minorFaultCues.MatchString(text) && !majorFaultCues.MatchString(text) {
-			score -= 1
-			rules = append(rules, "仅异响松动: 降为一般")
-		}
+	urgentByDefault := cat.Urgency == datasets.Urgent
+	resolved := urgentByDefault && resolvedCues.MatchString(text)
+	escalation, escalated := escalationOf(text)
+	switch {
+	case resolved:
+		score--
+		rules = append(rules, "事态已控制: 降为一般")
+	case escalated:
+		score += escalation.weight
+		rules = append(rules, "升级线索: "+escalation.rule)
 	}
 	switch {
-	case score >= 2:
-		return datasets.Urgent, rules
-	case score >= 1:
-		return datasets.General, rules
+	case escalated && !resolved:
+	case questionOnly(text):
+		score -= 2
+		rules = append(rules, "仅为咨询: 降为咨询")
+	case urgentByDefault && !resolved && minorFaultCues.MatchString(text) && !majorFaultCues.MatchString(text):
+		score--
+		rules = append(rules, "仅异响松动: 降为一般")
 	}
-	return datasets.Consult, rules
+	return urgencyOfScore(score), rules
+}
+
+// escalationOf returns the first escalation cue found in text, not negated;
+// one suffices, more do not make a report more urgent.
+func escalationOf(text string) (cue, bool) {
+	for _, c := range escalationCues {
+		if matchNotNegated(c.pattern, text) {
+			return c, true
+		}
+	}
+	return cue{}, false
+}
+
+// urgencyOfScore maps a score to its urgency: ≥ 2 urgent, ≥ 1 general, else
+// consult.
+func urgencyOfScore(score float64) datasets.Urgency {
+	switch {
+	case score >= 2:
+		return datasets.Urgent
+	case score >= 1:
+		return datasets.General
+	}
+	return datasets.Consult
 }
 
 // matchNotNegated reports whether re matches text somewhere not preceded by
@@ -103,7 +138,7 @@ func matchNotNegated(re *regexp.Regexp, text string) bool {
 // problem to fix.
 func questionOnly(text string) bool {
 	t := strings.TrimSpace(text)
-	if complaintCues.MatchString(t) {
+	if complaintCues.MatchString(t) || actionCues.MatchString(t) {
 		return false
 	}
 	if enquiryCues.MatchString(t) {
@@ -118,4 +153,16 @@ func questionOnly(text string) bool {
 // category, with the rules that set it.
 func UrgencyOf(text string, category datasets.Category) (datasets.Urgency, []string) {
 	return urgencyScore(text, category)
+}
+
+// canonical returns text in the normalised form the classifier sees, so the
+// cues, written in simplified Chinese with half-width punctuation, match a
+// report in 繁體 or full-width forms too. Without the normaliser's tables
+// (which the classifier could not have run without) text is kept as it is.
+func canonical(text string) string {
+	n, err := normalize.Default()
+	if err != nil {
+		return text
+	}
+	return n.Normalize(text)
 }

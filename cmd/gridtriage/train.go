@@ -84,7 +84,8 @@ func runTrain(ctx context.Context, args []string) error {
 		fmt.Fprintf(os.Stderr, "l2 %g chosen on dev\n", m.Training.L2)
 	}
 	if m.Training.Refit {
-		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports); the dev figures are the train-only model's\n", m.Training.Examples)
+		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports, %d iterations, to the early-stopped model's training objective); the dev figures are the train-only model's\n",
+			m.Training.Examples, m.Training.RefitIterations)
 	}
 	if d := m.DevMetrics; d != nil {
 		fmt.Fprintf(os.Stderr, "dev: accuracy %.4f macro-F1 %.4f top-3 %.4f ECE %.4f; auto-dispatch threshold %.3f keeps %.1f%% at ≥ %.0f%% accuracy\n",

@@ -53,7 +53,10 @@ type Training struct {
 	L2Tried    []L2Trial `json:"l2_tried,omitempty"`
 	Iterations int       `json:"iterations"`
 	Refit      bool      `json:"refit"` // refitted on train+dev after early stopping
-	Seconds    float64   `json:"seconds"`
+	// RefitIterations are the refit's iterations: until its objective fell
+	// to the early-stopped model's.
+	RefitIterations int     `json:"refit_iterations,omitempty"`
+	Seconds         float64 `json:"seconds"`
 }
 
 // File names a file with its digest.

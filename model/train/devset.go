@@ -51,8 +51,9 @@ func (d devSet) score(params []float64, dim, classes int) (loss, acc float64) {
 
 // earlyStop is an optimize.Converger that scores the dev set after every
 // iteration, keeps the best parameters (highest accuracy, then lowest loss)
-// and stops after cfg.Patience iterations without improvement. It also
-// reports progress and honours cancellation.
+// and stops after cfg.Patience iterations without improvement; with
+// cfg.TargetLoss it instead stops once the training objective is down to
+// it. It also reports progress and honours cancellation.
 type earlyStop struct {
 	ctx          context.Context
 	cfg          Config
@@ -64,6 +65,7 @@ type earlyStop struct {
 	bestIter int
 	bestAcc  float64
 	bestLoss float64
+	bestF    float64 // training objective at bestIter
 	err      error
 }
 
@@ -78,18 +80,18 @@ func (s *earlyStop) Converged(loc *optimize.Location) optimize.Status {
 		return optimize.Failure
 	}
 	pr := Progress{Iter: s.iter, MaxIter: s.cfg.MaxIter, Loss: loc.F}
-	if s.cfg.Iterations > 0 {
-		pr.MaxIter = s.cfg.Iterations
-	}
 	status := optimize.NotTerminated
 	if len(loc.Gradient) > 0 && maxAbs(loc.Gradient) < gradientTolerance {
 		status = optimize.GradientThreshold
 	}
-	if s.dev.len() > 0 && s.cfg.Iterations <= 0 {
+	if s.cfg.TargetLoss > 0 && loc.F <= s.cfg.TargetLoss {
+		status = optimize.FunctionConvergence
+	}
+	if s.dev.len() > 0 && s.cfg.TargetLoss <= 0 {
 		loss, acc := s.dev.score(loc.X, s.dim, s.classes)
 		if s.best == nil || acc > s.bestAcc || acc == s.bestAcc && loss < s.bestLoss {
 			s.best = append(s.best[:0], loc.X...)
-			s.bestIter, s.bestAcc, s.bestLoss = s.iter, acc, loss
+			s.bestIter, s.bestAcc, s.bestLoss, s.bestF = s.iter, acc, loss, loc.F
 		}
 		pr.DevLoss, pr.DevAccuracy, pr.Best = loss, acc, s.bestIter
 		if s.iter-s.bestIter >= s.cfg.Patience {

@@ -18,8 +18,12 @@ type Job struct {
 	Train, Dev []Example
 	TrainFiles []bundle.File // digests of the files Train came from
 	DevFiles   []bundle.File
-	// Refit retrains on train+dev for the iterations early stopping chose,
-	// keeping the temperature and thresholds fitted on dev.
+	// Refit retrains on train+dev until the training objective falls to the
+	// one of the parameters early stopping chose (Goodfellow, Bengio and
+	// Courville, Deep Learning, algorithm 7.3), keeping the temperature and
+	// thresholds fitted on dev. Matching the objective rather than the
+	// iteration count matters: on more data L-BFGS takes its own path, and the
+	// same count can leave the refit well short of the model it replaces.
 	Refit bool
 	// AutoTarget is the accuracy the automatic-dispatch threshold must reach
 	// on dev.
@@ -52,7 +56,7 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	}
 	if j.Refit && len(j.Dev) > 0 {
 		cfg := j.Config
-		cfg.Iterations = max(1, res.Iterations)
+		cfg.TargetLoss = res.TrainLoss
 		cfg.Progress = j.RefitProgress
 		all := append(append([]Example{}, j.Train...), j.Dev...)
 		refit, err := Train(ctx, cfg, prep, all, nil)
@@ -60,9 +64,8 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 			return nil, err
 		}
 		refit.Model.Temperature = res.Model.Temperature
-		refit.Iterations = res.Iterations
 		res = refit
-		m.Training.Refit, m.Training.Examples = true, len(all)
+		m.Training.Refit, m.Training.RefitIterations, m.Training.Examples = true, refit.Iterations, len(all)
 	}
 	m.Labels, m.Temperature, m.Features = res.Model.Labels, res.Model.Temperature, res.Spec
 	m.Training.Seconds = time.Since(started).Round(time.Millisecond).Seconds()

@@ -43,9 +43,10 @@ type Config struct {
 	// probabilities by temperature scaling on dev.
 	Loss string
 	Seed int64 // recorded; the optimiser itself is deterministic
-	// Iterations, when positive, trains for exactly that many iterations with
-	// no early stopping (used to refit on train+dev).
-	Iterations int
+	// TargetLoss, when positive, stops training with no early stopping once
+	// the training objective is at most TargetLoss, within MaxIter
+	// iterations (used to refit on train+dev).
+	TargetLoss float64
 	// Progress, when set, is called after every iteration.
 	Progress func(Progress)
 }
@@ -71,6 +72,7 @@ type Result struct {
 	Vocab      *features.Vocabulary
 	Model      *linear.Model
 	Iterations int     // iterations of the kept parameters
+	TrainLoss  float64 // training objective of the kept parameters
 	DevLoss    float64 // calibrated dev cross-entropy (0 without dev)
 }
 
@@ -138,7 +140,7 @@ func (d *prepared) fit(ctx context.Context, cfg Config) (*Result, error) {
 		return nil, gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	m := toModel(d.labels, dim, params)
-	res := &Result{Spec: d.spec, Vocab: d.vocab, Model: m, Iterations: stop.bestIter}
+	res := &Result{Spec: d.spec, Vocab: d.vocab, Model: m, Iterations: stop.bestIter, TrainLoss: stop.bestF}
 	if d.dev.len() > 0 {
 		m.Temperature, res.DevLoss = fitTemperature(m, d.dev)
 	}
@@ -153,9 +155,6 @@ func minimize(obj *objective, stop *earlyStop, cfg Config, n int) ([]float64, er
 		GradientThreshold: math.NaN(),
 		Converger:         stop,
 	}
-	if cfg.Iterations > 0 {
-		settings.MajorIterations = cfg.Iterations
-	}
 	problem := optimize.Problem{Func: obj.Func, Grad: obj.Grad}
 	res, err := optimize.Minimize(problem, make([]float64, n), settings, &optimize.LBFGS{Store: 10})
 	if stop.err != nil {
@@ -167,7 +166,7 @@ func minimize(obj *objective, stop *earlyStop, cfg Config, n int) ([]float64, er
 	if stop.best != nil {
 		return stop.best, nil
 	}
-	stop.bestIter = stop.iter
+	stop.bestIter, stop.bestF = stop.iter, res.F
 	return res.X, nil
 }
 

@@ -101,6 +101,16 @@ p(f"\njieba + scikit-learn LinearSVC on the same short texts, end to end (segmen
   f"pass is usually the slowest). gridtriage's best all-cores figure ({cores} goroutines, {per_call}): "
   f"{best['reports_per_second']:.0f} reports/s, **{best['reports_per_second'] / svm['reports_per_second']:.1f}×** the "
   f"peer's median ({best['reports_per_second'] / svm['reports_per_second_max']:.1f}× its fastest pass).\n")
+single = [r for r in short if r.get("batch", 1) == 1]
+one_core = next(r for r in single if r["workers"] == 1)
+all_cores = max(single, key=lambda r: r["reports_per_second"])
+peer_single = svm["one_per_call_reports_per_second"]
+p(f"One report per call, as a service classifies each request: the same peer pipeline, one text per "
+  f"`predict`, median of 3 passes: {peer_single:.0f} reports/s. gridtriage one per call: "
+  f"{one_core['reports_per_second']:.0f} reports/s on one goroutine (**{one_core['reports_per_second'] / peer_single:.0f}×**), "
+  f"{all_cores['reports_per_second']:.0f} reports/s on {all_cores['workers']} "
+  f"(**{all_cores['reports_per_second'] / peer_single:.0f}×**). The ≥ 20× target is judged on the whole-array figure "
+  f"above, the peer's best case.\n")
 lc, lp, lk = j("load_classify.json"), j("load_classify_paced.json"), j("load_cases.json")
 p("HTTP on loopback against `gridtriage serve`, `gridtriage loadgen` on the same 2 cores, 32 concurrent clients, bounded in requests "
   "and time. *As fast as possible*: each client sends its next request when the last one returns. *Paced*: requests are scheduled "

@@ -54,7 +54,7 @@ var (
 	complaintCues = regexp.MustCompile(`投诉|举报|反映|没人管|不管|严重|影响|要求|尽快|赶紧|处理一下|整改|太吵|扰民|危险|隐患|坏了|破了|堵了|漏`)
 	// actionCues ask for someone to come and act, however politely phrased
 	// as a question ("可以派人处理吗", "有没有人管一下").
-	actionCues = regexp.MustCompile(`(可以|能不能|能否|能|麻烦|请|帮忙|帮我|赶紧|快|尽快|过来)(派人|来人|处理一下|来看|看一下|管一下|管管|清理|清走|收走|来修|修一下|制止)|有没有人管|有人管吗|管一下`)
+	actionCues = regexp.MustCompile(`(可以|能不能|能否|能|麻烦|请|帮忙|帮我|赶紧|快|尽快|过来)(派人|来人|处理一下|来看|看一下|管管|清理|清走|收走|来修|修一下|制止)|有没有人管|有人管吗|管一下`)
 
 	// minorFaultCues mark a facility that is only noisy or loose (e.g. a
 	// rattling manhole cover), which the taxonomy lets drop to 一般.

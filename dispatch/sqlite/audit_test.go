@@ -17,17 +17,11 @@ func TestChangesAndTheirAuditEntriesCommitTogether(t *testing.T) {
 	db := openTest(t)
 	bg := context.Background()
 	audited := gridtriage.WithAudit(bg, gridtriage.AuditEntry{Actor: "张调度", Role: "dispatcher", Action: "change", Detail: "d"})
-	review, _, err := db.Create(bg, newCase("to-review", "general", time.Now(), 0.1, true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	review, dec, fb := correctedReview(t, db, "to-review")
 	move, _, err := db.Create(bg, newCase("to-move", "general", time.Now(), 0.5, false))
 	if err != nil {
 		t.Fatal(err)
 	}
-	dec := review.Decision
-	dec.Category, dec.NeedsReview = "SZ02", false
-	fb := gridtriage.Feedback{CaseID: review.ID, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
 	changes := []struct {
 		name string
 		do   func(ctx context.Context) error
@@ -101,13 +95,7 @@ func TestChangeWithoutAuditEntryWritesNone(t *testing.T) {
 func TestReviewAuditRecordsTheLabel(t *testing.T) {
 	db := openTest(t)
 	bg := context.Background()
-	c, _, err := db.Create(bg, newCase("to-review", "general", time.Now(), 0.1, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dec := c.Decision
-	dec.Category, dec.NeedsReview = "SZ02", false
-	fb := gridtriage.Feedback{CaseID: c.ID, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
+	c, dec, fb := correctedReview(t, db, "to-review")
 	ctx := gridtriage.WithAudit(bg, gridtriage.AuditEntry{Actor: "张调度", Action: "case.review"})
 	if _, err := db.Review(ctx, c.ID, dec, fb); err != nil {
 		t.Fatal(err)

@@ -62,16 +62,24 @@ func TestReviewQueueOrder(t *testing.T) {
 	}
 }
 
-func TestReviewOnlyOnce(t *testing.T) {
-	db := openTest(t)
-	ctx := context.Background()
-	c, _, err := db.Create(ctx, newCase("r", "general", time.Now(), 0.1, true))
+// correctedReview stores a case awaiting review and returns it with the
+// decision and feedback of 张调度 correcting it from QT01 to SZ02 (ZJ).
+func correctedReview(t *testing.T, db *DB, ext string) (*gridtriage.Case, gridtriage.Decision, gridtriage.Feedback) {
+	t.Helper()
+	c, _, err := db.Create(context.Background(), newCase(ext, "general", time.Now(), 0.1, true))
 	if err != nil {
 		t.Fatal(err)
 	}
 	dec := c.Decision
 	dec.Category, dec.LeadDept, dec.NeedsReview = "SZ02", "ZJ", false
 	fb := gridtriage.Feedback{CaseID: c.ID, Text: c.Text, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
+	return c, dec, fb
+}
+
+func TestReviewOnlyOnce(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	c, dec, fb := correctedReview(t, db, "r")
 	got, err := db.Review(ctx, c.ID, dec, fb)
 	if err != nil {
 		t.Fatal(err)

@@ -161,3 +161,44 @@ func TestTermIndex(t *testing.T) {
 		})
 	}
 }
+
+// TestWordWeightScalesOnlyTheWordGroup checks that the word weight scales
+// the word n-grams after their normalisation and leaves the title words and
+// character n-grams alone, and that an unset weight (bundles that predate
+// it) is 1.
+func TestWordWeightScalesOnlyTheWordGroup(t *testing.T) {
+	spec := Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 2, MinDF: 1, MaxFeatures: 100, Sublinear: true, LeadLine: true}
+	docs := []string{"标题 甲\n正文 乙 甲", "标题 丙\n正文 甲"}
+	var terms [][]string
+	for _, d := range docs {
+		terms = append(terms, DistinctTerms(spec, spaceSegmenter{}, d))
+	}
+	v := BuildVocabulary(spec, terms)
+	unset := Vectorize(spec, spaceSegmenter{}, v, docs[0])
+	for _, tt := range []struct {
+		weight, wordFactor float64
+	}{{0, 1}, {1, 1}, {0.5, 0.5}, {2, 2}} {
+		s := spec
+		s.WordWeight = tt.weight
+		got := Vectorize(s, spaceSegmenter{}, v, docs[0])
+		if !slices.Equal(got.Indices, unset.Indices) {
+			t.Fatalf("weight %g changed the indices", tt.weight)
+		}
+		for k, i := range got.Indices {
+			want := float64(unset.Values[k])
+			if v.Group(i) == GroupWord {
+				want *= tt.wordFactor
+			}
+			if math.Abs(float64(got.Values[k])-want) > 1e-6 {
+				t.Errorf("weight %g, term %q: value %v, want %v", tt.weight, v.Terms[i-1], got.Values[k], want)
+			}
+		}
+	}
+	for _, w := range []float64{-0.5, 11, math.NaN()} {
+		s := DefaultSpec()
+		s.WordWeight = w
+		if s.Validate() == nil {
+			t.Errorf("word weight %g accepted", w)
+		}
+	}
+}

@@ -119,7 +119,7 @@ var batches = sync.Pool{New: func() any { return new(termBatch) }}
 
 // Vectorize computes the TF-IDF vector of normalised text: counts of the
 // terms in the vocabulary, weighted by (sublinear) TF times IDF, each group
-// L2-normalised.
+// L2-normalised and the word group then scaled by spec.WordScale.
 func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector {
 	b := batches.Get().(*termBatch)
 	defer batches.Put(b)
@@ -142,19 +142,21 @@ func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector 
 		v.Values = append(v.Values, float32(tf*float64(vocab.IDF[idx[i]-1])))
 		i = j
 	}
-	normalizeGroups(vocab, v)
+	normalizeGroups(vocab, v, spec.WordScale())
 	return v
 }
 
-// normalizeGroups scales each group of v to unit L2 norm.
-func normalizeGroups(vocab *Vocabulary, v Vector) {
+// normalizeGroups scales each group of v to unit L2 norm, and the word
+// group then to wordScale.
+func normalizeGroups(vocab *Vocabulary, v Vector, wordScale float64) {
 	var sums [numGroups]float64
 	for k, i := range v.Indices {
 		sums[vocab.Group(i)] += float64(v.Values[k]) * float64(v.Values[k])
 	}
+	scale := [numGroups]float64{GroupWord: wordScale, GroupLead: 1, GroupChar: 1}
 	for k, i := range v.Indices {
-		if s := sums[vocab.Group(i)]; s > 0 {
-			v.Values[k] = float32(float64(v.Values[k]) / math.Sqrt(s))
+		if g := vocab.Group(i); sums[g] > 0 {
+			v.Values[k] = float32(float64(v.Values[k]) / math.Sqrt(sums[g]) * scale[g])
 		}
 	}
 }

@@ -15,12 +15,28 @@ type Spec struct {
 	MaxFeatures int  `json:"max_features"` // vocabulary cap, by document frequency
 	Sublinear   bool `json:"sublinear_tf"` // weight term counts as 1+ln(tf)
 	LeadLine    bool `json:"lead_line"`    // a short first line (a title) also yields its own word features
+	// WordWeight scales the word n-gram group after its normalisation, so
+	// the word and character views can count unequally; 0 (bundles that
+	// predate it) means 1.
+	WordWeight float64 `json:"word_weight,omitempty"`
 }
 
 // DefaultSpec is word 1–2-grams and character 1–3-grams with sublinear
-// TF-IDF, the configuration the default models are trained with.
+// TF-IDF, the configuration the default models are trained with. Terms seen
+// once are kept (up to the cap): on short texts a term the training set has
+// once still recurs in new reports.
 func DefaultSpec() Spec {
-	return Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 3, MinDF: 2, MaxFeatures: 400000, Sublinear: true, LeadLine: true}
+	return Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 3, MinDF: 1, MaxFeatures: 400000, Sublinear: true,
+		LeadLine: true, WordWeight: 1}
+}
+
+// WordScale is the factor of the word n-gram group: WordWeight, or 1 when
+// it is not set.
+func (s Spec) WordScale() float64 {
+	if s.WordWeight == 0 {
+		return 1
+	}
+	return s.WordWeight
 }
 
 // Validate reports a Spec that cannot be used.
@@ -34,6 +50,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("min_df %d must be at least 1", s.MinDF)
 	case s.MaxFeatures < 1:
 		return fmt.Errorf("max_features %d must be at least 1", s.MaxFeatures)
+	case !(s.WordWeight >= 0 && s.WordWeight <= 10):
+		return fmt.Errorf("word_weight %g is not within 0–10", s.WordWeight)
 	}
 	return nil
 }

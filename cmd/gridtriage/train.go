@@ -25,6 +25,7 @@ func runTrain(ctx context.Context, args []string) error {
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed recorded in the bundle and used for the bootstrap")
 	fs.Var((*l2Flag)(&cfg), "l2", "L2 penalty on the weights, or comma-separated penalties to choose from on dev")
+	fs.Var((*floatsFlag)(&cfg.WordWeights), "word-weights", "comma-separated word-group weights to try on dev at the chosen penalty (default 1,0.5; one value fixes it)")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
 	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
@@ -35,6 +36,11 @@ func runTrain(ctx context.Context, args []string) error {
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the training to this file (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	for _, w := range cfg.WordWeights {
+		if w <= 0 || w > 10 {
+			return usageErr("--word-weights: %g is not within (0, 10]", w)
+		}
 	}
 	if len(data) == 0 || *out == "" {
 		fs.Usage()
@@ -77,14 +83,14 @@ func runTrain(ctx context.Context, args []string) error {
 	m := b.Manifest
 	fmt.Fprintf(os.Stderr, "wrote %s: model %s, %d labels, %d features, %d iterations, %.1fs\n",
 		*out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
-	for _, t := range m.Training.L2Tried {
-		fmt.Fprintf(os.Stderr, "l2 %g: dev accuracy %.4f after %d iterations\n", t.L2, t.DevAccuracy, t.Iterations)
+	for _, t := range m.Training.Tried {
+		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g: dev accuracy %.4f after %d iterations\n", t.L2, t.WordWeight, t.DevAccuracy, t.Iterations)
 	}
-	if len(m.Training.L2Tried) > 0 {
-		fmt.Fprintf(os.Stderr, "l2 %g chosen on dev\n", m.Training.L2)
+	if len(m.Training.Tried) > 0 {
+		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g chosen on dev\n", m.Training.L2, m.Features.WordScale())
 	}
 	if m.Training.Refit {
-		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports, %d iterations, to the early-stopped model's training objective); the dev figures are the train-only model's\n",
+		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports, %d iterations: until the training objective was down to the early-stopped model's, or at most twice its iterations); the dev figures are the train-only model's\n",
 			m.Training.Examples, m.Training.RefitIterations)
 	}
 	if d := m.DevMetrics; d != nil {
@@ -133,6 +139,39 @@ func specFlags(fs *flag.FlagSet, spec *features.Spec) {
 	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own word features")
 }
 
+// floatsFlag is a comma-separated list of non-negative numbers.
+type floatsFlag []float64
+
+func (f *floatsFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	parts := make([]string, len(*f))
+	for i, v := range *f {
+		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (f *floatsFlag) Set(v string) error {
+	vals, err := parseFloats(v)
+	*f = vals
+	return err
+}
+
+// parseFloats parses a comma-separated list of non-negative numbers.
+func parseFloats(v string) ([]float64, error) {
+	var vals []float64
+	for _, part := range strings.Split(v, ",") {
+		x, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil || x < 0 {
+			return nil, fmt.Errorf("%q is not a non-negative number", part)
+		}
+		vals = append(vals, x)
+	}
+	return vals, nil
+}
+
 // l2Flag sets a training configuration's L2 penalty, or the penalties to
 // choose from on dev.
 type l2Flag train.Config
@@ -142,23 +181,15 @@ func (f *l2Flag) String() string {
 		return ""
 	}
 	if len(f.L2Choices) > 1 {
-		parts := make([]string, len(f.L2Choices))
-		for i, v := range f.L2Choices {
-			parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
-		}
-		return strings.Join(parts, ",")
+		return (*floatsFlag)(&f.L2Choices).String()
 	}
 	return strconv.FormatFloat(f.L2, 'g', -1, 64)
 }
 
 func (f *l2Flag) Set(v string) error {
-	var vals []float64
-	for _, part := range strings.Split(v, ",") {
-		x, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
-		if err != nil || x < 0 {
-			return fmt.Errorf("%q is not a non-negative number", part)
-		}
-		vals = append(vals, x)
+	vals, err := parseFloats(v)
+	if err != nil {
+		return err
 	}
 	f.L2, f.L2Choices = vals[0], vals
 	return nil

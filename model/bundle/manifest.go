@@ -48,11 +48,12 @@ type Training struct {
 	Examples   int     `json:"examples"`
 	Seed       int64   `json:"seed"`
 	L2         float64 `json:"l2"`
-	// L2Tried lists the penalties tried, with their dev accuracy, when L2
-	// was chosen on dev.
-	L2Tried    []L2Trial `json:"l2_tried,omitempty"`
-	Iterations int       `json:"iterations"`
-	Refit      bool      `json:"refit"` // refitted on train+dev after early stopping
+	// Tried lists the penalties and word weights tried, with their dev
+	// accuracy, when they were chosen on dev; the chosen word weight is in
+	// the feature spec.
+	Tried      []Trial `json:"tried,omitempty"`
+	Iterations int     `json:"iterations"`
+	Refit      bool    `json:"refit"` // refitted on train+dev after early stopping
 	// RefitIterations are the refit's iterations: until its objective fell
 	// to the early-stopped model's.
 	RefitIterations int     `json:"refit_iterations,omitempty"`
@@ -98,9 +99,11 @@ func (t *Thresholds) Threshold(label string) float64 {
 	return t.Global
 }
 
-// L2Trial is one L2 penalty tried in training, with its dev accuracy.
-type L2Trial struct {
+// Trial is one L2 penalty and word weight tried in training, with its dev
+// accuracy.
+type Trial struct {
 	L2          float64 `json:"l2"`
+	WordWeight  float64 `json:"word_weight"`
 	DevAccuracy float64 `json:"dev_accuracy"`
 	Iterations  int     `json:"iterations"`
 }

@@ -23,7 +23,10 @@ type Job struct {
 	// Courville, Deep Learning, algorithm 7.3), keeping the temperature and
 	// thresholds fitted on dev. Matching the objective rather than the
 	// iteration count matters: on more data L-BFGS takes its own path, and the
-	// same count can leave the refit well short of the model it replaces.
+	// same count can leave the refit well short of the model it replaces. As
+	// Goodfellow et al. warn, the target may be out of reach (here when the
+	// larger vocabulary cannot fit the new reports as closely), so the refit
+	// also stops after refitIterationFactor times the early-stopped count.
 	Refit bool
 	// AutoTarget is the accuracy the automatic-dispatch threshold must reach
 	// on dev.
@@ -48,7 +51,7 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 		CreatedAt:         time.Now().UTC().Truncate(time.Second),
 		Training: bundle.Training{
 			Data: j.TrainFiles, Dev: j.DevFiles, DataSHA256: combinedSHA(j.TrainFiles, j.DevFiles),
-			Examples: len(j.Train), Seed: j.Config.Seed, L2: j.Config.L2, L2Tried: tried, Iterations: res.Iterations,
+			Examples: len(j.Train), Seed: j.Config.Seed, L2: j.Config.L2, Tried: tried, Iterations: res.Iterations,
 		},
 	}
 	if len(j.Dev) > 0 {
@@ -57,6 +60,7 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	if j.Refit && len(j.Dev) > 0 {
 		cfg := j.Config
 		cfg.TargetLoss = res.TrainLoss
+		cfg.MaxIter = min(cfg.MaxIter, refitIterationFactor*max(res.Iterations, 1))
 		cfg.Progress = j.RefitProgress
 		all := append(append([]Example{}, j.Train...), j.Dev...)
 		refit, err := Train(ctx, cfg, prep, all, nil)
@@ -73,37 +77,76 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: enc.Graph, WeightData: enc.Weights}, nil
 }
 
-// trainBest trains with each of the configured L2 penalties and keeps the
-// model with the best dev accuracy (the first on a tie), returning it with
-// its configuration and the dev accuracy of every penalty tried.
-func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.L2Trial, error) {
-	choices := j.Config.L2Choices
-	if len(choices) < 2 || len(j.Dev) == 0 {
-		res, err := Train(ctx, j.Config, prep, j.Train, j.Dev)
-		return res, j.Config, nil, err
+// refitIterationFactor bounds the refit's iterations, as a multiple of the
+// early-stopped model's.
+const refitIterationFactor = 2
+
+// trainBest chooses the L2 penalty, then the word weight, on dev: it trains
+// with each configured penalty, then with each other word weight at the
+// chosen penalty, and keeps the model with the best dev accuracy (the
+// earlier one on a tie). It returns that model with its configuration and
+// every trial.
+func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.Trial, error) {
+	base := j.Config
+	l2s, weights := base.L2Choices, base.WordWeights
+	if len(weights) == 1 {
+		base.Spec.WordWeight = weights[0]
 	}
-	data, err := prepare(j.Config, prep, j.Train, j.Dev)
+	if len(l2s) < 2 && len(weights) < 2 || len(j.Dev) == 0 {
+		res, err := Train(ctx, base, prep, j.Train, j.Dev)
+		return res, base, nil, err
+	}
+	data, err := prepare(base, prep, j.Train, j.Dev)
 	if err != nil {
-		return nil, j.Config, nil, err
+		return nil, base, nil, err
 	}
-	var best *Result
-	var bestCfg Config
-	var tried []bundle.L2Trial
-	bestAcc := -1.0
-	for _, l2 := range choices {
-		cfg := j.Config
+	if len(l2s) == 0 {
+		l2s = []float64{base.L2}
+	}
+	c := &choice{prep: prep, dev: j.Dev}
+	for _, l2 := range l2s {
+		cfg := base
 		cfg.L2 = l2
-		res, err := data.fit(ctx, cfg)
-		if err != nil {
+		if err := c.try(ctx, data, cfg); err != nil {
 			return nil, cfg, nil, err
 		}
-		acc := res.DevAccuracy(prep, j.Dev)
-		tried = append(tried, bundle.L2Trial{L2: l2, DevAccuracy: acc, Iterations: res.Iterations})
-		if acc > bestAcc {
-			best, bestCfg, bestAcc = res, cfg, acc
+	}
+	for _, w := range weights {
+		if w == c.cfg.Spec.WordScale() {
+			continue
+		}
+		cfg := c.cfg
+		cfg.Spec.WordWeight = w
+		if err := c.try(ctx, data.withWordWeight(prep, w), cfg); err != nil {
+			return nil, cfg, nil, err
 		}
 	}
-	return best, bestCfg, tried, nil
+	return c.best, c.cfg, c.tried, nil
+}
+
+// choice keeps the best of the models tried on dev.
+type choice struct {
+	prep    Preparer
+	dev     []Example
+	best    *Result
+	cfg     Config
+	bestAcc float64
+	tried   []bundle.Trial
+}
+
+// try fits data with cfg, records the trial and keeps the model if its dev
+// accuracy is the best so far.
+func (c *choice) try(ctx context.Context, data *prepared, cfg Config) error {
+	res, err := data.fit(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	acc := res.DevAccuracy(c.prep, c.dev)
+	c.tried = append(c.tried, bundle.Trial{L2: cfg.L2, WordWeight: data.spec.WordScale(), DevAccuracy: acc, Iterations: res.Iterations})
+	if c.best == nil || acc > c.bestAcc {
+		c.best, c.cfg, c.bestAcc = res, cfg, acc
+	}
+	return nil
 }
 
 // DevAccuracy is the accuracy of r on dev.

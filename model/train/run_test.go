@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -97,5 +98,96 @@ func TestJobRecordsTheRefit(t *testing.T) {
 	tr := b.Manifest.Training
 	if !tr.Refit || tr.RefitIterations < 1 || tr.Examples != len(trainSet)+len(devSet) {
 		t.Errorf("training record %+v: want a refit on %d examples with its iterations", tr, len(trainSet)+len(devSet))
+	}
+	if tr.RefitIterations > refitIterationFactor*tr.Iterations {
+		t.Errorf("refit ran %d iterations, more than %d× the early-stopped %d", tr.RefitIterations, refitIterationFactor, tr.Iterations)
+	}
+}
+
+// TestJobChoosesTheWordWeightOnDev checks that the word weights are tried at
+// the chosen penalty, every trial is recorded, and the bundle keeps the
+// weight of the trial with the best dev accuracy (the earlier on a tie).
+func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.Patience = 10
+	cfg.L2Choices = []float64{3e-5, 1e-3}
+	cfg.WordWeights = []float64{1, 0.25, 4}
+	trainSet, devSet := noisyExamples(5, 300), noisyExamples(6, 120)
+	b, err := Job{Config: cfg, Train: trainSet, Dev: devSet, AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tried := b.Manifest.Training.Tried
+	if len(tried) != 4 {
+		t.Fatalf("tried %+v: want 2 penalties at weight 1, then 2 more weights", tried)
+	}
+	for i, tr := range tried[:2] {
+		if tr.L2 != cfg.L2Choices[i] || tr.WordWeight != 1 {
+			t.Errorf("trial %d is %+v, want l2 %g at word weight 1", i, tr, cfg.L2Choices[i])
+		}
+	}
+	best := tried[0]
+	if tried[1].DevAccuracy > best.DevAccuracy {
+		best = tried[1]
+	}
+	for i, tr := range tried[2:] {
+		if tr.L2 != best.L2 || tr.WordWeight != cfg.WordWeights[i+1] {
+			t.Errorf("trial %d is %+v, want word weight %g at the chosen l2 %g", i+2, tr, cfg.WordWeights[i+1], best.L2)
+		}
+		if tr.DevAccuracy > best.DevAccuracy {
+			best = tr
+		}
+	}
+	if got := b.Manifest.Features.WordScale(); got != best.WordWeight || b.Manifest.Training.L2 != best.L2 {
+		t.Errorf("bundle kept l2 %g, word weight %g; the best trial is %+v", b.Manifest.Training.L2, got, best)
+	}
+	if b.Manifest.DevMetrics.Accuracy != best.DevAccuracy {
+		t.Errorf("bundle's dev accuracy %v is not the best trial's %v", b.Manifest.DevMetrics.Accuracy, best.DevAccuracy)
+	}
+	accs := make([]float64, len(tried))
+	for i, tr := range tried {
+		accs[i] = tr.DevAccuracy
+	}
+	slices.Sort(accs)
+	if len(slices.Compact(accs)) < 2 {
+		t.Errorf("every trial scored the same on dev (%+v): the weights made no difference", tried)
+	}
+}
+
+// TestRefitStopsWhenTheTargetIsOutOfReach gives the refit dev reports that
+// contradict training ones, so train+dev cannot be fitted as closely as
+// train alone: the refit must stop at its iteration bound, not run to
+// MaxIter.
+func TestRefitStopsWhenTheTargetIsOutOfReach(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.L2Choices, cfg.WordWeights = nil, nil
+	cfg.Patience = 10
+	trainSet := noisyExamples(7, 300)
+	devSet := noisyExamples(8, 150)
+	for _, e := range trainSet[:100] {
+		devSet = append(devSet, Example{Text: e.Text, Label: string(rune('A' + (e.Label[0]-'A'+1)%3))})
+	}
+	b, err := Job{Config: cfg, Train: trainSet, Dev: devSet, Refit: true, AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := b.Manifest.Training
+	if bound := refitIterationFactor * tr.Iterations; tr.RefitIterations != bound || bound >= cfg.MaxIter {
+		t.Errorf("refit ran %d iterations after %d early-stopped ones: want the bound %d, below MaxIter %d",
+			tr.RefitIterations, tr.Iterations, bound, cfg.MaxIter)
+	}
+}
+
+// TestJobTakesASingleWordWeightAsGiven checks that one word weight, with
+// one penalty, is used without a choice.
+func TestJobTakesASingleWordWeightAsGiven(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.L2Choices, cfg.WordWeights = nil, []float64{0.5}
+	b, err := Job{Config: cfg, Train: noisyExamples(9, 200), Dev: noisyExamples(10, 80), AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := b.Manifest.Features.WordWeight; got != 0.5 || len(b.Manifest.Training.Tried) != 0 {
+		t.Errorf("word weight %g after trials %+v, want 0.5 and no trials", got, b.Manifest.Training.Tried)
 	}
 }

@@ -34,9 +34,13 @@ type Config struct {
 	// are the penalties Job.Run tries; the one with the best dev accuracy
 	// (the first on a tie) is kept and recorded as L2.
 	L2Choices []float64
-	MaxIter   int  // L-BFGS iteration limit
-	Patience  int  // iterations without dev improvement before stopping
-	Balanced  bool // weight classes inversely to their frequency
+	// WordWeights, when a dev set is given, are the word-group weights
+	// (features.Spec.WordWeight) Job.Run then tries at the chosen penalty;
+	// a weight is kept only if its dev accuracy is higher.
+	WordWeights []float64
+	MaxIter     int  // L-BFGS iteration limit
+	Patience    int  // iterations without dev improvement before stopping
+	Balanced    bool // weight classes inversely to their frequency
 	// Loss is "squared_hinge" (one-vs-rest, as a linear SVM; the default,
 	// more accurate on every data set measured) or "logistic" (multinomial
 	// cross-entropy); either way the scores are calibrated into
@@ -53,8 +57,8 @@ type Config struct {
 
 // DefaultConfig is the configuration of the default models.
 func DefaultConfig() Config {
-	return Config{Spec: features.DefaultSpec(), L2: 3e-5, L2Choices: []float64{3e-5, 1e-4}, MaxIter: 300, Patience: 25,
-		Balanced: true, Seed: 1, Loss: "squared_hinge"}
+	return Config{Spec: features.DefaultSpec(), L2: 3e-5, L2Choices: []float64{3e-5, 1e-4}, WordWeights: []float64{1, 0.5},
+		MaxIter: 300, Patience: 25, Balanced: true, Seed: 1, Loss: "squared_hinge"}
 }
 
 // Progress reports one optimiser iteration.
@@ -95,12 +99,15 @@ func Train(ctx context.Context, cfg Config, prep Preparer, trainSet, devSet []Ex
 // prepared is training data turned into feature vectors, ready to fit
 // with any penalty.
 type prepared struct {
-	spec   features.Spec
-	labels []string
-	y      []int
-	vocab  *features.Vocabulary
-	x      []features.Vector
-	dev    devSet
+	spec    features.Spec
+	labels  []string
+	y       []int
+	vocab   *features.Vocabulary
+	text    []string // normalised training texts
+	devText []string // normalised dev texts
+	devSet  []Example
+	x       []features.Vector
+	dev     devSet
 }
 
 // prepare builds the vocabulary and the vectors of the train and dev sets.
@@ -115,11 +122,26 @@ func prepare(cfg Config, prep Preparer, trainSet, devSet []Example) (*prepared, 
 	}
 	trainText := normalizeAll(prep, trainSet)
 	docs := parallelMap(trainText, func(t string) []string { return features.DistinctTerms(cfg.Spec, prep, t) })
-	vocab := features.BuildVocabulary(cfg.Spec, docs)
-	vectorize := func(t string) features.Vector { return features.Vectorize(cfg.Spec, prep, vocab, t) }
-	x := parallelMap(trainText, vectorize)
-	dev := newDevSet(labels, parallelMap(normalizeAll(prep, devSet), vectorize), devSet)
-	return &prepared{spec: cfg.Spec, labels: labels, y: y, vocab: vocab, x: x, dev: dev}, nil
+	d := &prepared{spec: cfg.Spec, labels: labels, y: y, vocab: features.BuildVocabulary(cfg.Spec, docs),
+		text: trainText, devText: normalizeAll(prep, devSet), devSet: devSet}
+	d.vectorize(prep)
+	return d, nil
+}
+
+// vectorize computes the train and dev vectors with d's spec.
+func (d *prepared) vectorize(prep Preparer) {
+	vectorize := func(t string) features.Vector { return features.Vectorize(d.spec, prep, d.vocab, t) }
+	d.x = parallelMap(d.text, vectorize)
+	d.dev = newDevSet(d.labels, parallelMap(d.devText, vectorize), d.devSet)
+}
+
+// withWordWeight returns the same data over the same vocabulary, vectorised
+// with word weight w, exactly as serving will vectorise it.
+func (d *prepared) withWordWeight(prep Preparer, w float64) *prepared {
+	e := *d
+	e.spec.WordWeight = w
+	e.vectorize(prep)
+	return &e
 }
 
 // fit trains on prepared data with cfg's loss and penalty.

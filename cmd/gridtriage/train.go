@@ -37,10 +37,8 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	for _, w := range cfg.WordWeights {
-		if w <= 0 || w > 10 {
-			return usageErr("--word-weights: %g is not within (0, 10]", w)
-		}
+	if err := cfg.Validate(); err != nil {
+		return usageErr("%v", err)
 	}
 	if len(data) == 0 || *out == "" {
 		fs.Usage()

@@ -55,7 +55,7 @@ type Training struct {
 	Iterations int     `json:"iterations"`
 	Refit      bool    `json:"refit"` // refitted on train+dev after early stopping
 	// RefitIterations are the refit's iterations: until its objective fell
-	// to the early-stopped model's.
+	// to the early-stopped model's, or the bound on them.
 	RefitIterations int     `json:"refit_iterations,omitempty"`
 	Seconds         float64 `json:"seconds"`
 }

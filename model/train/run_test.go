@@ -191,3 +191,16 @@ func TestJobTakesASingleWordWeightAsGiven(t *testing.T) {
 		t.Errorf("word weight %g after trials %+v, want 0.5 and no trials", got, b.Manifest.Training.Tried)
 	}
 }
+
+// TestJobRejectsBadWordWeights checks that a word weight to try is
+// validated like a spec's, before any training.
+func TestJobRejectsBadWordWeights(t *testing.T) {
+	for _, weights := range [][]float64{{1, 0}, {1, 11}, {-1}} {
+		cfg := DefaultConfig()
+		cfg.WordWeights = weights
+		_, err := Job{Config: cfg, Train: noisyExamples(11, 50), Dev: noisyExamples(12, 20), Version: "test"}.Run(context.Background(), spacePreparer{})
+		if err == nil {
+			t.Errorf("word weights %v accepted", weights)
+		}
+	}
+}

@@ -61,6 +61,23 @@ func DefaultConfig() Config {
 		MaxIter: 300, Patience: 25, Balanced: true, Seed: 1, Loss: "squared_hinge"}
 }
 
+// Validate reports a configuration that cannot be trained: a bad feature
+// spec, or a word weight to try that a spec would not accept (or 0, which a
+// spec reads as 1).
+func (c Config) Validate() error {
+	if err := c.Spec.Validate(); err != nil {
+		return err
+	}
+	for _, w := range c.WordWeights {
+		s := c.Spec
+		s.WordWeight = w
+		if err := s.Validate(); w == 0 || err != nil {
+			return fmt.Errorf("word weight %g is not within (0, 10]", w)
+		}
+	}
+	return nil
+}
+
 // Progress reports one optimiser iteration.
 type Progress struct {
 	Iter, MaxIter int
@@ -113,7 +130,7 @@ type prepared struct {
 // prepare builds the vocabulary and the vectors of the train and dev sets.
 func prepare(cfg Config, prep Preparer, trainSet, devSet []Example) (*prepared, error) {
 	const op = "train.Train"
-	if err := cfg.Spec.Validate(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInvalid, err)
 	}
 	labels, y, err := labelIndex(trainSet)

@@ -17,17 +17,34 @@ func (spaceSegmenter) Words(text string) []string { return strings.Fields(text) 
 
 func TestTerms(t *testing.T) {
 	spec := Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 2, MinDF: 1, MaxFeatures: 100, LeadLine: true}
-	var got []string
-	Terms(spec, spaceSegmenter{}, "井盖 没了\n快 修", func(b []byte) { got = append(got, string(b)) })
-	want := []string{
-		"t:井盖", "t:没了",
+	body := []string{
 		"w:井盖", "w:没了", "w:快", "w:修", "w:井盖 没了", "w:没了 快", "w:快 修",
 		"c:井", "c:盖", "c:井盖", "c:没", "c:了", "c:没了", "c:快", "c:修",
 	}
-	slices.Sort(got)
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		t.Errorf("terms\n got %q\nwant %q", got, want)
+	leadChars := []string{"l:井", "l:盖", "l:井盖", "l:没", "l:了", "l:没了"}
+	longLead := strings.Repeat("长", MaxLeadRunes+1)
+	for _, tt := range []struct {
+		name      string
+		leadChars bool
+		text      string
+		want      []string
+	}{
+		{"lead words", false, "井盖 没了\n快 修", append([]string{"t:井盖", "t:没了"}, body...)},
+		{"lead words and characters", true, "井盖 没了\n快 修", append(append([]string{"t:井盖", "t:没了"}, leadChars...), body...)},
+		{"no line break, no lead", true, "井盖 没了 快 修", body},
+		{"first line too long for a title", true, longLead + "\n修", []string{"w:" + longLead, "w:修", "w:" + longLead + " 修", "c:长", "c:长长", "c:修"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := spec
+			s.LeadChars = tt.leadChars
+			got := DistinctTerms(s, spaceSegmenter{}, tt.text)
+			want := slices.Clone(tt.want)
+			slices.Sort(want)
+			want = slices.Compact(want)
+			if !slices.Equal(got, want) {
+				t.Errorf("terms\n got %q\nwant %q", got, want)
+			}
+		})
 	}
 }
 
@@ -166,8 +183,9 @@ func TestTermIndex(t *testing.T) {
 // the word n-grams after their normalisation and leaves the title words and
 // character n-grams alone, and that an unset weight (bundles that predate
 // it) is 1.
-func TestWordWeightScalesOnlyTheWordGroup(t *testing.T) {
-	spec := Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 2, MinDF: 1, MaxFeatures: 100, Sublinear: true, LeadLine: true}
+func TestGroupWeightsScaleOnlyTheirGroup(t *testing.T) {
+	spec := Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 2, MinDF: 1, MaxFeatures: 100, Sublinear: true,
+		LeadLine: true, LeadChars: true}
 	docs := []string{"标题 甲\n正文 乙 甲", "标题 丙\n正文 甲"}
 	var terms [][]string
 	for _, d := range docs {
@@ -176,21 +194,28 @@ func TestWordWeightScalesOnlyTheWordGroup(t *testing.T) {
 	v := BuildVocabulary(spec, terms)
 	unset := Vectorize(spec, spaceSegmenter{}, v, docs[0])
 	for _, tt := range []struct {
-		weight, wordFactor float64
-	}{{0, 1}, {1, 1}, {0.5, 0.5}, {2, 2}} {
+		word, lead             float64 // the spec's weights
+		wordFactor, leadFactor float64 // what they should do
+	}{
+		{0, 0, 1, 1}, {1, 1, 1, 1}, {0.5, 0, 0.5, 1}, {2, 0, 2, 1},
+		{0, 0.5, 1, 0.5}, {0, 3, 1, 3}, {0.5, 0.7, 0.5, 0.7},
+	} {
 		s := spec
-		s.WordWeight = tt.weight
+		s.WordWeight, s.LeadWeight = tt.word, tt.lead
 		got := Vectorize(s, spaceSegmenter{}, v, docs[0])
 		if !slices.Equal(got.Indices, unset.Indices) {
-			t.Fatalf("weight %g changed the indices", tt.weight)
+			t.Fatalf("weights %g/%g changed the indices", tt.word, tt.lead)
 		}
 		for k, i := range got.Indices {
 			want := float64(unset.Values[k])
-			if v.Group(i) == GroupWord {
+			switch v.Group(i) {
+			case GroupWord:
 				want *= tt.wordFactor
+			case GroupLead:
+				want *= tt.leadFactor
 			}
 			if math.Abs(float64(got.Values[k])-want) > 1e-6 {
-				t.Errorf("weight %g, term %q: value %v, want %v", tt.weight, v.Terms[i-1], got.Values[k], want)
+				t.Errorf("weights %g/%g, term %q: value %v, want %v", tt.word, tt.lead, v.Terms[i-1], got.Values[k], want)
 			}
 		}
 	}
@@ -199,6 +224,11 @@ func TestWordWeightScalesOnlyTheWordGroup(t *testing.T) {
 		s.WordWeight = w
 		if s.Validate() == nil {
 			t.Errorf("word weight %g accepted", w)
+		}
+		s = DefaultSpec()
+		s.LeadWeight = w
+		if s.Validate() == nil {
+			t.Errorf("lead weight %g accepted", w)
 		}
 	}
 }

@@ -11,9 +11,10 @@ import (
 
 // Term prefixes: the namespace of each kind of term.
 const (
-	wordPrefix = "w:" // word n-gram, words joined by a space
-	leadPrefix = "t:" // word of a short first line (a title)
-	charPrefix = "c:" // character n-gram
+	wordPrefix     = "w:" // word n-gram, words joined by a space
+	leadPrefix     = "t:" // word of a short first line (a title)
+	leadCharPrefix = "l:" // character n-gram of a short first line
+	charPrefix     = "c:" // character n-gram
 )
 
 // MaxLeadRunes is the longest first line treated as a title.
@@ -34,7 +35,8 @@ type Segmenter interface {
 }
 
 // Terms calls emit for every term occurrence of normalised text: word
-// n-grams of its words, lead-line words, and character n-grams. The byte
+// n-grams of its words, lead-line words (and, with spec.LeadChars, the lead
+// line's character n-grams), and character n-grams. The byte
 // slice is only valid during the call.
 func Terms(spec Spec, seg Segmenter, text string, emit func(term []byte)) {
 	buf := make([]byte, 0, 64)
@@ -42,6 +44,9 @@ func Terms(spec Spec, seg Segmenter, text string, emit func(term []byte)) {
 	if spec.LeadLine && multiline && utf8.RuneCountInString(lead) <= MaxLeadRunes {
 		for _, w := range seg.Words(lead) {
 			emit(append(append(buf[:0], leadPrefix...), w...))
+		}
+		if spec.LeadChars {
+			charGrams(spec, lead, leadCharPrefix, buf, emit)
 		}
 	}
 	words := seg.Words(text)
@@ -57,11 +62,12 @@ func Terms(spec Spec, seg Segmenter, text string, emit func(term []byte)) {
 			emit(buf)
 		}
 	}
-	charGrams(spec, text, buf, emit)
+	charGrams(spec, text, charPrefix, buf, emit)
 }
 
-// charGrams emits the character n-grams of every run of letters and digits.
-func charGrams(spec Spec, text string, buf []byte, emit func([]byte)) {
+// charGrams emits the character n-grams of every run of letters and
+// digits, each behind prefix.
+func charGrams(spec Spec, text, prefix string, buf []byte, emit func([]byte)) {
 	var offs [8]int // byte offsets of the last runes of the current run
 	run := 0
 	for i, r := range text {
@@ -74,7 +80,7 @@ func charGrams(spec Spec, text string, buf []byte, emit func([]byte)) {
 		run++
 		end := i + utf8.RuneLen(r)
 		for n := spec.CharMinN; n <= spec.CharMaxN && n <= run; n++ {
-			emit(append(append(buf[:0], charPrefix...), text[offs[n-1]:end]...))
+			emit(append(append(buf[:0], prefix...), text[offs[n-1]:end]...))
 		}
 	}
 }
@@ -119,7 +125,8 @@ var batches = sync.Pool{New: func() any { return new(termBatch) }}
 
 // Vectorize computes the TF-IDF vector of normalised text: counts of the
 // terms in the vocabulary, weighted by (sublinear) TF times IDF, each group
-// L2-normalised and the word group then scaled by spec.WordScale.
+// L2-normalised and the word and lead groups then scaled by spec.WordScale
+// and spec.LeadScale.
 func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector {
 	b := batches.Get().(*termBatch)
 	defer batches.Put(b)
@@ -142,18 +149,18 @@ func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector 
 		v.Values = append(v.Values, float32(tf*float64(vocab.IDF[idx[i]-1])))
 		i = j
 	}
-	normalizeGroups(vocab, v, spec.WordScale())
+	normalizeGroups(vocab, v, spec.WordScale(), spec.LeadScale())
 	return v
 }
 
 // normalizeGroups scales each group of v to unit L2 norm, and the word
-// group then to wordScale.
-func normalizeGroups(vocab *Vocabulary, v Vector, wordScale float64) {
+// and lead groups then to wordScale and leadScale.
+func normalizeGroups(vocab *Vocabulary, v Vector, wordScale, leadScale float64) {
 	var sums [numGroups]float64
 	for k, i := range v.Indices {
 		sums[vocab.Group(i)] += float64(v.Values[k]) * float64(v.Values[k])
 	}
-	scale := [numGroups]float64{GroupWord: wordScale, GroupLead: 1, GroupChar: 1}
+	scale := [numGroups]float64{GroupWord: wordScale, GroupLead: leadScale, GroupChar: 1}
 	for k, i := range v.Indices {
 		if g := vocab.Group(i); sums[g] > 0 {
 			v.Values[k] = float32(float64(v.Values[k]) / math.Sqrt(sums[g]) * scale[g])

@@ -14,20 +14,29 @@ type Spec struct {
 	MinDF       int  `json:"min_df"`       // terms in fewer training reports are dropped
 	MaxFeatures int  `json:"max_features"` // vocabulary cap, by document frequency
 	Sublinear   bool `json:"sublinear_tf"` // weight term counts as 1+ln(tf)
-	LeadLine    bool `json:"lead_line"`    // a short first line (a title) also yields its own word features
+	LeadLine    bool `json:"lead_line"`    // a short first line (a title) also yields its own group of features
 	// WordWeight scales the word n-gram group after its normalisation, so
 	// the word and character views can count unequally; 0 (bundles that
 	// predate it) means 1.
 	WordWeight float64 `json:"word_weight,omitempty"`
+	// LeadChars adds the lead line's character n-grams to its group, which
+	// otherwise holds its words only.
+	LeadChars bool `json:"lead_chars,omitempty"`
+	// LeadWeight scales the lead-line group after its normalisation; 0
+	// (bundles that predate it) means 1.
+	LeadWeight float64 `json:"lead_weight,omitempty"`
 }
 
 // DefaultSpec is word 1–2-grams and character 1–3-grams with sublinear
 // TF-IDF, the configuration the default models are trained with. Terms seen
 // once are kept (up to the cap): on short texts a term the training set has
-// once still recurs in new reports.
+// once still recurs in new reports. A title's words and characters form a
+// third group at weight 0.7: in cross-validation on tipdm2020 this scored
+// about 1.5 points above the title's words alone at weight 1 (README,
+// Training).
 func DefaultSpec() Spec {
 	return Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 3, MinDF: 1, MaxFeatures: 400000, Sublinear: true,
-		LeadLine: true, WordWeight: 1}
+		LeadLine: true, LeadChars: true, LeadWeight: 0.7, WordWeight: 1}
 }
 
 // WordScale is the factor of the word n-gram group: WordWeight, or 1 when
@@ -37,6 +46,15 @@ func (s Spec) WordScale() float64 {
 		return 1
 	}
 	return s.WordWeight
+}
+
+// LeadScale is the factor of the lead-line group: LeadWeight, or 1 when
+// it is not set.
+func (s Spec) LeadScale() float64 {
+	if s.LeadWeight == 0 {
+		return 1
+	}
+	return s.LeadWeight
 }
 
 // Validate reports a Spec that cannot be used.
@@ -52,6 +70,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("max_features %d must be at least 1", s.MaxFeatures)
 	case !(s.WordWeight >= 0 && s.WordWeight <= 10):
 		return fmt.Errorf("word_weight %g is not within 0–10", s.WordWeight)
+	case !(s.LeadWeight >= 0 && s.LeadWeight <= 10):
+		return fmt.Errorf("lead_weight %g is not within 0–10", s.LeadWeight)
 	}
 	return nil
 }

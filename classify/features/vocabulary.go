@@ -15,7 +15,7 @@ import (
 // separate vectorisers would be.
 const (
 	GroupWord = iota // word n-grams
-	GroupLead        // words of a short first line (a title)
+	GroupLead        // words (and character n-grams) of a short first line (a title)
 	GroupChar        // character n-grams
 	numGroups
 )
@@ -56,7 +56,7 @@ func termGroup(t string) int {
 	switch {
 	case strings.HasPrefix(t, charPrefix):
 		return GroupChar
-	case strings.HasPrefix(t, leadPrefix):
+	case strings.HasPrefix(t, leadPrefix), strings.HasPrefix(t, leadCharPrefix):
 		return GroupLead
 	}
 	return GroupWord

@@ -134,7 +134,9 @@ func specFlags(fs *flag.FlagSet, spec *features.Spec) {
 		return err
 	})
 	fs.IntVar(&spec.MinDF, "min-df", spec.MinDF, "drop terms found in fewer training reports")
-	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own word features")
+	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own group of features")
+	fs.BoolVar(&spec.LeadChars, "lead-chars", spec.LeadChars, "put the lead line's character n-grams in its group, besides its words")
+	fs.Float64Var(&spec.LeadWeight, "lead-weight", spec.LeadScale(), "weight of the lead-line group against the word and character n-grams")
 }
 
 // floatsFlag is a comma-separated list of non-negative numbers.

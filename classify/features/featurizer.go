@@ -149,18 +149,17 @@ func Vectorize(spec Spec, seg Segmenter, vocab *Vocabulary, text string) Vector 
 		v.Values = append(v.Values, float32(tf*float64(vocab.IDF[idx[i]-1])))
 		i = j
 	}
-	normalizeGroups(vocab, v, spec.WordScale(), spec.LeadScale())
+	normalizeGroups(vocab, v, spec.groupScales())
 	return v
 }
 
-// normalizeGroups scales each group of v to unit L2 norm, and the word
-// and lead groups then to wordScale and leadScale.
-func normalizeGroups(vocab *Vocabulary, v Vector, wordScale, leadScale float64) {
+// normalizeGroups scales each group of v to unit L2 norm, then by its
+// factor in scale.
+func normalizeGroups(vocab *Vocabulary, v Vector, scale [numGroups]float64) {
 	var sums [numGroups]float64
 	for k, i := range v.Indices {
 		sums[vocab.Group(i)] += float64(v.Values[k]) * float64(v.Values[k])
 	}
-	scale := [numGroups]float64{GroupWord: wordScale, GroupLead: leadScale, GroupChar: 1}
 	for k, i := range v.Indices {
 		if g := vocab.Group(i); sums[g] > 0 {
 			v.Values[k] = float32(float64(v.Values[k]) / math.Sqrt(sums[g]) * scale[g])

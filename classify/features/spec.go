@@ -41,20 +41,23 @@ func DefaultSpec() Spec {
 
 // WordScale is the factor of the word n-gram group: WordWeight, or 1 when
 // it is not set.
-func (s Spec) WordScale() float64 {
-	if s.WordWeight == 0 {
-		return 1
-	}
-	return s.WordWeight
-}
+func (s Spec) WordScale() float64 { return unsetIsOne(s.WordWeight) }
 
 // LeadScale is the factor of the lead-line group: LeadWeight, or 1 when
 // it is not set.
-func (s Spec) LeadScale() float64 {
-	if s.LeadWeight == 0 {
+func (s Spec) LeadScale() float64 { return unsetIsOne(s.LeadWeight) }
+
+// groupScales are the factors of the groups after their normalisation.
+func (s Spec) groupScales() [numGroups]float64 {
+	return [numGroups]float64{GroupWord: s.WordScale(), GroupLead: s.LeadScale(), GroupChar: 1}
+}
+
+// unsetIsOne is a group weight, reading 0 (not set) as 1.
+func unsetIsOne(w float64) float64 {
+	if w == 0 {
 		return 1
 	}
-	return s.LeadWeight
+	return w
 }
 
 // Validate reports a Spec that cannot be used.

@@ -101,6 +101,29 @@ func TestBadJSONLNamesTheLine(t *testing.T) {
 	}
 }
 
+// TestZeroWeightIsRefused checks that a group weight of 0, which a spec
+// would read as 1, is refused on the command line rather than trained with
+// weight 1.
+func TestZeroWeightIsRefused(t *testing.T) {
+	data := filepath.Join(corpusDir, "dev.jsonl")
+	for _, tt := range []struct {
+		name string
+		run  func(context.Context, []string) error
+		args []string
+	}{
+		{"train --lead-weight 0", runTrain, []string{"--data", data, "--out", filepath.Join(t.TempDir(), "m"), "--lead-weight", "0"}},
+		{"cv --lead-weight -1", runCV, []string{"--data", data, "--lead-weight", "-1"}},
+		{"cv --word-weight 0", runCV, []string{"--data", data, "--word-weight", "0"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := capture(t, "", func() error { return tt.run(context.Background(), tt.args) })
+			if err == nil || !strings.Contains(err.Error(), "not a positive number") {
+				t.Fatalf("err = %v, want a refusal of the weight", err)
+			}
+		})
+	}
+}
+
 func TestClassifyCommand(t *testing.T) {
 	dir := testModel(t)
 	stdin := "井盖没了\n{\"id\":\"r2\",\"text\":\"楼道里有人给电动车充电\"}\n{\"title\":5}\n\n老板拖欠工资三个月了\n"

@@ -41,7 +41,8 @@ func runCV(ctx context.Context, args []string) error {
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the fold assignment")
 	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
 	specFlags(fs, &cfg.Spec)
-	fs.Float64Var(&cfg.Spec.WordWeight, "word-weight", cfg.Spec.WordScale(), "weight of the word n-gram group against the character n-grams")
+	cfg.Spec.WordWeight = cfg.Spec.WordScale()
+	fs.Var((*weightFlag)(&cfg.Spec.WordWeight), "word-weight", "weight of the word n-gram group against the character n-grams")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -136,7 +136,28 @@ func specFlags(fs *flag.FlagSet, spec *features.Spec) {
 	fs.IntVar(&spec.MinDF, "min-df", spec.MinDF, "drop terms found in fewer training reports")
 	fs.BoolVar(&spec.LeadLine, "lead-line", spec.LeadLine, "give a short first line (a title) its own group of features")
 	fs.BoolVar(&spec.LeadChars, "lead-chars", spec.LeadChars, "put the lead line's character n-grams in its group, besides its words")
-	fs.Float64Var(&spec.LeadWeight, "lead-weight", spec.LeadScale(), "weight of the lead-line group against the word and character n-grams")
+	spec.LeadWeight = spec.LeadScale()
+	fs.Var((*weightFlag)(&spec.LeadWeight), "lead-weight", "weight of the lead-line group against the word and character n-grams (--lead-line=false drops the group)")
+}
+
+// weightFlag is a group weight: a positive number, since a spec reads a
+// weight of 0 as 1.
+type weightFlag float64
+
+func (f *weightFlag) String() string {
+	if f == nil {
+		return ""
+	}
+	return strconv.FormatFloat(float64(*f), 'g', -1, 64)
+}
+
+func (f *weightFlag) Set(v string) error {
+	x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || !(x > 0) {
+		return fmt.Errorf("%q is not a positive number", v)
+	}
+	*f = weightFlag(x)
+	return nil
 }
 
 // floatsFlag is a comma-separated list of non-negative numbers.

@@ -137,13 +137,16 @@ type Decision struct {
 	Street       string      `json:"street,omitempty"`
 	Community    string      `json:"community,omitempty"`
 	Urgency      string      `json:"urgency"`
-	DispatchBy   time.Time   `json:"dispatch_by"`
-	ResolveBy    time.Time   `json:"resolve_by"`
-	Automatic    bool        `json:"automatic"`
-	NeedsReview  bool        `json:"needs_review"`
-	Reasons      []string    `json:"reasons"` // terms that weighed most for the category
-	Rules        []string    `json:"rules"`   // the rules that set urgency and routing
-	ModelVersion string      `json:"model_version"`
+	// UrgencyProbability is the urgency model's probability of Urgency when
+	// the model set it; 0 when the rules did.
+	UrgencyProbability float64   `json:"urgency_probability,omitempty"`
+	DispatchBy         time.Time `json:"dispatch_by"`
+	ResolveBy          time.Time `json:"resolve_by"`
+	Automatic          bool      `json:"automatic"`
+	NeedsReview        bool      `json:"needs_review"`
+	Reasons            []string  `json:"reasons"` // terms that weighed most for the category
+	Rules              []string  `json:"rules"`   // the rules that set urgency and routing
+	ModelVersion       string    `json:"model_version"`
 }
 
 // Transition is one recorded status change.

@@ -27,6 +27,9 @@ type Prediction struct {
 	Margin       float64  `json:"margin"` // top-1 minus top-2 probability
 	ModelVersion string   `json:"model_version"`
 	Reasons      []Reason `json:"reasons,omitempty"`
+	// Urgency holds the report's urgencies, most probable first, when an
+	// urgency model scored it (UrgencyScorer); nil otherwise.
+	Urgency []Scored `json:"urgency,omitempty"`
 	// Probabilities holds every label's probability, in the model's label
 	// order; it is not serialised.
 	Probabilities []float64 `json:"-"`
@@ -39,6 +42,14 @@ type Classifier interface {
 	Classify(ctx context.Context, texts []string, k int) ([]Prediction, error)
 	// Labels returns the labels the classifier knows, in its order.
 	Labels() []string
+}
+
+// UrgencyScorer scores how urgent reports are.
+type UrgencyScorer interface {
+	// Urgency returns each text's urgencies (urgent, general, consult) with
+	// their probabilities, most probable first, or nil when the scorer's
+	// model has no urgency model.
+	Urgency(ctx context.Context, texts []string) ([][]Scored, error)
 }
 
 // Namer gives the display name of a label, or "" when it has none.

@@ -65,8 +65,8 @@ func (d *Dispatcher) Dispatch(r gridtriage.Report, p classify.Prediction, labels
 		dec.Reasons = append(dec.Reasons, reason.Term)
 	}
 	d.route(&dec, cat, r.GridID, labels, p.Probabilities)
-	urgency, rules := urgencyScore(r.Input(), cat)
-	dec.Urgency = string(urgency)
+	urgency, prob, rules := urgencyOf(r.Input(), cat, p.Urgency)
+	dec.Urgency, dec.UrgencyProbability = string(urgency), prob
 	dec.Rules = append(rules, dec.Rules...)
 	d.setDeadlines(&dec, urgency, r.ReportedAt, now)
 	dec.NeedsReview = p.Probability < threshold

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/datasets"
 )
 
 // ReviewRequest is a dispatcher's decision on a case waiting for review.
@@ -36,8 +37,8 @@ func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Ti
 	dec.Category, dec.CategoryName = cat.Code, cat.Name
 	dec.LeadDept, dec.Joint = cat.Lead, false
 	dec.CoDepts = slices.Clone(cat.Co)
-	urgency, rules := urgencyScore(c.Input(), cat)
-	dec.Urgency = string(urgency)
+	urgency, prob, rules := reviewedUrgency(c, cat)
+	dec.Urgency, dec.UrgencyProbability = string(urgency), prob
 	dec.Rules = append(rules, "人工复核: "+reviewNote(c.Category, req))
 	if req.LeadDept != "" && req.LeadDept != dec.LeadDept {
 		dec.CoDepts = slices.DeleteFunc(append([]string{dec.LeadDept}, dec.CoDepts...), func(s string) bool { return s == req.LeadDept })
@@ -48,6 +49,19 @@ func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Ti
 	d.setDeadlines(&dec, urgency, c.ReportedAt, now)
 	dec.NeedsReview, dec.Automatic = false, false
 	return dec, nil
+}
+
+// reviewedUrgency is the urgency of case c reviewed into category cat, with
+// the urgency model's probability of it (0 when the rules set it). A
+// confirmed category keeps the urgency the urgency model set; a corrected
+// one is scored by the rules under the new category, whose default says
+// more than a text the model misread.
+func reviewedUrgency(c *gridtriage.Case, cat datasets.Category) (datasets.Urgency, float64, []string) {
+	if u := datasets.Urgency(c.Urgency); c.UrgencyProbability > 0 && c.Category == cat.Code && u.Valid() {
+		return u, c.UrgencyProbability, []string{learnedRule(u, c.UrgencyProbability)}
+	}
+	u, rules := urgencyScore(c.Input(), cat)
+	return u, 0, rules
 }
 
 func reviewNote(predicted string, req ReviewRequest) string {

@@ -65,6 +65,15 @@ func (s *Service) CreateCase(ctx context.Context, r gridtriage.Report, owner str
 	if err != nil {
 		return nil, false, err
 	}
+	if scorer, ok := m.(classify.UrgencyScorer); ok {
+		urgency, err := scorer.Urgency(ctx, []string{r.Input()})
+		if err != nil {
+			return nil, false, err
+		}
+		if urgency != nil {
+			preds[0].Urgency = urgency[0]
+		}
+	}
 	dec, err := s.decide(ctx, m, r, preds[0])
 	if err != nil {
 		return nil, false, err

@@ -6,6 +6,7 @@ package model
 import (
 	"cmp"
 	"context"
+	"errors"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -32,6 +33,7 @@ type Model struct {
 	Dir      string
 	analyzer *analysis.Analyzer
 	session  *ort.Session
+	urgency  *ort.Session // nil when the bundle has no urgency model
 	namer    classify.Namer
 	maxIDF   float64 // highest IDF of the vocabulary, for unseen grams
 	// words holds the weights of the word features only (the reasons shown
@@ -81,16 +83,24 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	var us *ort.Session
+	if b.Urgency != nil {
+		if us, err = ort.Open(filepath.Join(pin.Path, bundle.UrgencyDir, bundle.ModelFile), len(b.Manifest.Urgency.Labels)); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	closeAll := func() { s.Close(); us.Close() }
 	lo, hi := b.Vocab.GroupRange(features.GroupWord)
 	words, err := b.ReadWeightRows(int(lo), int(hi))
 	if err != nil {
-		s.Close()
+		closeAll()
 		return nil, gridtriage.E("model.Open", gridtriage.KindInvalid, err)
 	}
 	b.Dir = dir
 	ar := <-analyzer
 	if ar.err != nil {
-		s.Close()
+		closeAll()
 		return nil, gridtriage.E("model.Open", gridtriage.KindInternal, ar.err)
 	}
 	if namer == nil {
@@ -100,7 +110,7 @@ func Open(dir string, namer classify.Namer) (*Model, error) {
 	for _, v := range b.Vocab.IDF {
 		maxIDF = math.Max(maxIDF, float64(v))
 	}
-	return &Model{Bundle: b, Dir: dir, analyzer: ar.a, session: s, namer: namer, maxIDF: maxIDF,
+	return &Model{Bundle: b, Dir: dir, analyzer: ar.a, session: s, urgency: us, namer: namer, maxIDF: maxIDF,
 		words: wordWeights{lo: lo, hi: hi, rows: words}}, nil
 }
 
@@ -110,8 +120,8 @@ type analyzerResult struct {
 	err error
 }
 
-// Close releases the ONNX Runtime session.
-func (m *Model) Close() error { return m.session.Close() }
+// Close releases the ONNX Runtime sessions.
+func (m *Model) Close() error { return errors.Join(m.session.Close(), m.urgency.Close()) }
 
 // Labels implements classify.Classifier.
 func (m *Model) Labels() []string { return m.Bundle.Manifest.Labels }

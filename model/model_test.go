@@ -14,6 +14,7 @@ import (
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model"
 	"github.com/gridtriage/gridtriage/model/bundle"
+	"github.com/gridtriage/gridtriage/model/onnx"
 	"github.com/gridtriage/gridtriage/model/train"
 )
 
@@ -42,7 +43,7 @@ func splitTexts(t testing.TB, name string) []string {
 func examples(recs []jsonl.Record) []train.Example {
 	out := make([]train.Example, len(recs))
 	for i, r := range recs {
-		out[i] = train.Example{Text: r.Input(), Label: r.Label}
+		out[i] = train.Example{Text: r.Input(), Label: r.Label, Urgency: r.Urgency}
 	}
 	return out
 }
@@ -103,7 +104,7 @@ func trainOn(t testing.TB, trainSplit, devSplit string, cfg train.Config) (*bund
 	if err != nil {
 		return nil, err
 	}
-	job := train.Job{Config: cfg, Train: examples(readSplit(t, trainSplit)), Dev: examples(readSplit(t, devSplit)), AutoTarget: 0.98, Version: "test"}
+	job := train.Job{Config: cfg, Train: examples(readSplit(t, trainSplit)), Dev: examples(readSplit(t, devSplit)), AutoTarget: 0.98, Version: "test", Urgency: true}
 	return job.Run(context.Background(), a)
 }
 
@@ -151,6 +152,55 @@ func TestONNXParity(t *testing.T) {
 	}
 }
 
+// TestUrgencyParity checks the urgency model on ONNX Runtime against the Go
+// reference scorer of its stored weights on the whole corpus test split.
+func TestUrgencyParity(t *testing.T) {
+	dir, b := corpusBundle(t)
+	if b.Urgency == nil {
+		t.Fatalf("the corpus bundle %s has no urgency model", dir)
+	}
+	m, err := model.Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	f, err := os.Open(filepath.Join(dir, bundle.UrgencyDir, bundle.WeightsFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	w, err := onnx.ReadWeights(b.Urgency.Model, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := w.Model(b.Manifest.Urgency.Labels)
+	recs := readSplit(t, "test")
+	texts := splitTexts(t, "test")
+	got, err := m.Urgency(context.Background(), texts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	worst, right := 0.0, 0
+	for i, text := range texts {
+		want := ref.Probabilities(m.Vectorize(text))
+		for _, s := range got[i] {
+			k := slices.Index(ref.Labels, s.Label)
+			worst = math.Max(worst, math.Abs(s.Probability-want[k]))
+		}
+		if got[i][0].Label == recs[i].Urgency {
+			right++
+		}
+	}
+	acc := float64(right) / float64(len(texts))
+	t.Logf("urgency: max |ONNX − Go| over %d reports = %.2g; accuracy %.4f", len(texts), worst, acc)
+	if worst > 1e-5 {
+		t.Errorf("ONNX and Go reference differ by %.3g, want ≤ 1e-5", worst)
+	}
+	if acc < 0.9 {
+		t.Errorf("urgency accuracy on the test split %.4f, want ≥ 0.90", acc)
+	}
+}
+
 // TestTrainingIsDeterministic trains twice with the same data and seed and
 // expects byte-identical ONNX models and identical metrics (on the dev
 // split with the test split as dev, to keep it quick: one penalty, and the
@@ -166,6 +216,12 @@ func TestTrainingIsDeterministic(t *testing.T) {
 	second, err := trainOn(t, "dev", "test", cfg)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if first.Urgency == nil || second.Urgency == nil {
+		t.Fatal("no urgency model trained")
+	}
+	if !bytes.Equal(first.Urgency.Model, second.Urgency.Model) || !bytes.Equal(first.Urgency.WeightData, second.Urgency.WeightData) {
+		t.Errorf("two trainings with the same seed gave different urgency models")
 	}
 	if !bytes.Equal(first.Model, second.Model) || !bytes.Equal(first.WeightData, second.WeightData) {
 		t.Fatalf("two trainings with seed %d gave different model.onnx (%s vs %s) or model.weights (%s vs %s)", first.Manifest.Training.Seed,

@@ -27,7 +27,11 @@ type classifyOutput struct {
 	Name        string            `json:"name,omitempty"`
 	Probability float64           `json:"probability"`
 	Top         []classify.Scored `json:"top"`
-	Error       string            `json:"error,omitempty"`
+	// Urgency is the urgency model's most probable urgency, when the
+	// bundle has one.
+	Urgency            string  `json:"urgency,omitempty"`
+	UrgencyProbability float64 `json:"urgency_probability,omitempty"`
+	Error              string  `json:"error,omitempty"`
 }
 
 func runClassify(ctx context.Context, args []string) error {
@@ -66,11 +70,18 @@ func runClassify(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
+		urgency, err := m.Urgency(ctx, texts)
+		if err != nil {
+			return err
+		}
 		j := 0
 		for _, o := range batch {
 			if o.Error == "" {
 				p := preds[j]
 				o.Label, o.Name, o.Probability, o.Top = p.Label, p.Name, p.Probability, p.Top
+				if urgency != nil {
+					o.Urgency, o.UrgencyProbability = urgency[j][0].Label, urgency[j][0].Probability
+				}
 				j++
 			}
 			if err := enc.Encode(o); err != nil {

@@ -124,6 +124,20 @@ func TestZeroWeightIsRefused(t *testing.T) {
 	}
 }
 
+func TestTrainRefusesAnUnknownUrgency(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "bad.jsonl")
+	lines := "{\"text\":\"井盖没了\",\"label\":\"SZ02\",\"urgency\":\"urgent\"}\n{\"text\":\"楼道堆物\",\"label\":\"AQ01\",\"urgency\":\"high\"}\n"
+	if err := os.WriteFile(data, []byte(lines), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := capture(t, "", func() error {
+		return runTrain(context.Background(), []string{"--data", data, "--out", filepath.Join(t.TempDir(), "m")})
+	})
+	if err == nil || !strings.Contains(err.Error(), `urgency "high" is not urgent, general or consult`) {
+		t.Fatalf("err = %v, want a refusal naming the urgency", err)
+	}
+}
+
 func TestClassifyCommand(t *testing.T) {
 	dir := testModel(t)
 	stdin := "井盖没了\n{\"id\":\"r2\",\"text\":\"楼道里有人给电动车充电\"}\n{\"title\":5}\n\n老板拖欠工资三个月了\n"
@@ -138,13 +152,14 @@ func TestClassifyCommand(t *testing.T) {
 		t.Fatalf("%d output lines, want 4:\n%s", len(lines), out)
 	}
 	want := []string{"SZ02", "AQ02", "", "MD02"}
+	wantUrgency := []string{"urgent", "general", "", "general"} // from the bundle's urgency model
 	for i, line := range lines {
 		var o classifyOutput
 		if err := json.Unmarshal([]byte(line), &o); err != nil {
 			t.Fatal(err)
 		}
-		if o.Label != want[i] {
-			t.Errorf("line %d: label %q, want %q (%s)", i+1, o.Label, want[i], line)
+		if o.Label != want[i] || o.Urgency != wantUrgency[i] {
+			t.Errorf("line %d: label %q, urgency %q; want %q, %q (%s)", i+1, o.Label, o.Urgency, want[i], wantUrgency[i], line)
 		}
 		if want[i] != "" && (len(o.Top) != 2 || o.Name == "" || o.Probability <= 0) {
 			t.Errorf("line %d lacks top-2, name or probability: %s", i+1, line)

@@ -80,6 +80,9 @@ func runEval(ctx context.Context, args []string) error {
 			AccuracyCI: eval.BootstrapAccuracy(keptOnly(correct, kept), *seed)}
 	}
 	out.LeadDeptAccuracy = leadDeptAccuracy(tax, res.Records, preds)
+	if err := scoreUrgency(ctx, m, res.Records, preds); err != nil {
+		return err
+	}
 	out.UrgencyAccuracy = urgencyAccuracy(tax, res.Records, preds)
 	if *errorsFile != "" {
 		if err := writeErrors(*errorsFile, res.Records, preds); err != nil {
@@ -284,8 +287,29 @@ func writeHTML(path string, page eval.Page) error {
 	return f.Close()
 }
 
+// scoreUrgency adds the urgency model's urgencies to preds when the data
+// carries urgencies and the bundle has an urgency model.
+func scoreUrgency(ctx context.Context, m *model.Model, recs []jsonl.Record, preds []classify.Prediction) error {
+	if !m.HasUrgency() || !slices.ContainsFunc(recs, func(r jsonl.Record) bool { return r.Urgency != "" }) {
+		return nil
+	}
+	texts := make([]string, len(recs))
+	for i, r := range recs {
+		texts[i] = r.Input()
+	}
+	urgency, err := m.Urgency(ctx, texts)
+	if err != nil {
+		return err
+	}
+	for i := range preds {
+		preds[i].Urgency = urgency[i]
+	}
+	return nil
+}
+
 // urgencyAccuracy is the share of reports carrying an urgency whose
-// dispatched urgency (from the predicted category and the text) matches it.
+// dispatched urgency (the urgency model's, or the rules' from the predicted
+// category and the text) matches it.
 func urgencyAccuracy(tax *datasets.Taxonomy, recs []jsonl.Record, preds []classify.Prediction) *float64 {
 	right, n := 0, 0
 	for i, r := range recs {
@@ -294,7 +318,7 @@ func urgencyAccuracy(tax *datasets.Taxonomy, recs []jsonl.Record, preds []classi
 			continue
 		}
 		n++
-		if u, _ := dispatch.UrgencyOf(r.Input(), cat); string(u) == r.Urgency {
+		if u, _ := dispatch.UrgencyOf(r.Input(), cat, preds[i].Urgency); string(u) == r.Urgency {
 			right++
 		}
 	}

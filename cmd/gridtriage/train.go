@@ -11,6 +11,7 @@ import (
 
 	"github.com/gridtriage/gridtriage/classify/analysis"
 	"github.com/gridtriage/gridtriage/classify/features"
+	"github.com/gridtriage/gridtriage/datasets"
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model/bundle"
 	"github.com/gridtriage/gridtriage/model/train"
@@ -30,6 +31,7 @@ func runTrain(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
 	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
 	specFlags(fs, &cfg.Spec)
+	withUrgency := fs.Bool("urgency", true, "also train an urgency model on the reports that carry an urgency (urgent, general or consult)")
 	refit := fs.Bool("refit", true, "with --dev: after choosing the penalty, iterations and calibration on dev, refit on train+dev (--refit=false keeps the train-only model)")
 	autoTarget := fs.Float64("auto-target", 0.98, "accuracy the automatic-dispatch threshold must reach on dev")
 	skipBad := fs.Bool("skip-bad", false, "skip bad JSONL lines instead of failing")
@@ -58,15 +60,26 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	urgencies, err := countUrgencies(trainSet, devSet)
+	if err != nil {
+		return err
+	}
 	a, err := analysis.Default()
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", len(trainSet), len(devSet))
+	if n := len(trainSet) + len(devSet); *withUrgency && urgencies < n {
+		if urgencies == 0 {
+			fmt.Fprintln(os.Stderr, "no report carries an urgency: no urgency model (the dispatcher's rules will set urgency)")
+		} else {
+			fmt.Fprintf(os.Stderr, "%d of %d reports carry an urgency: the urgency model learns from those\n", urgencies, n)
+		}
+	}
 	report, done := progressReporter(os.Stderr, "train", cfg.MaxIter)
 	cfg.Progress = report
 	job := train.Job{Config: cfg, Train: trainSet, Dev: devSet, TrainFiles: trainFiles, DevFiles: devFiles,
-		Refit: *refit, AutoTarget: *autoTarget, Version: Version}
+		Refit: *refit, AutoTarget: *autoTarget, Version: Version, Urgency: *withUrgency}
 	if job.Refit && len(devSet) > 0 {
 		job.RefitProgress, _ = progressReporter(os.Stderr, "refit", cfg.MaxIter)
 	}
@@ -95,7 +108,28 @@ func runTrain(ctx context.Context, args []string) error {
 		fmt.Fprintf(os.Stderr, "dev: accuracy %.4f macro-F1 %.4f top-3 %.4f ECE %.4f; auto-dispatch threshold %.3f keeps %.1f%% at ≥ %.0f%% accuracy\n",
 			d.Accuracy, d.MacroF1, d.Top3, d.ECE, m.Thresholds.Global, 100*m.Thresholds.Coverage, 100*m.Thresholds.Target)
 	}
+	if u := m.Urgency; u != nil && u.DevMetrics != nil {
+		fmt.Fprintf(os.Stderr, "urgency model (%d reports): dev accuracy %.4f macro-F1 %.4f ECE %.4f\n", u.Examples, u.DevMetrics.Accuracy, u.DevMetrics.MacroF1, u.DevMetrics.ECE)
+	}
 	return nil
+}
+
+// countUrgencies counts the examples of the sets that carry an urgency,
+// and fails on an urgency that is not urgent, general or consult.
+func countUrgencies(sets ...[]train.Example) (int, error) {
+	n := 0
+	for _, set := range sets {
+		for _, e := range set {
+			if e.Urgency == "" {
+				continue
+			}
+			if !datasets.Urgency(e.Urgency).Valid() {
+				return 0, usageErr("urgency %q is not urgent, general or consult (report %.20q)", e.Urgency, e.Text)
+			}
+			n++
+		}
+	}
+	return n, nil
 }
 
 // readExamples reads labelled JSONL files, returning the examples and a
@@ -116,7 +150,7 @@ func readExamples(paths []string, opt jsonl.Options) ([]train.Example, []bundle.
 			fmt.Fprintf(os.Stderr, "%s: skipped %d bad line(s)\n", p, res.Skipped)
 		}
 		for _, r := range res.Records {
-			out = append(out, train.Example{Text: r.Input(), Label: r.Label})
+			out = append(out, train.Example{Text: r.Input(), Label: r.Label, Urgency: r.Urgency})
 		}
 		files = append(files, bundle.File{Name: p, SHA256: bundle.SHA256(raw), Lines: len(res.Records)})
 	}

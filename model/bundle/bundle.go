@@ -26,7 +26,21 @@ type Bundle struct {
 	Vocab      *features.Vocabulary
 	Weights    *onnx.Weights // shapes, bias and temperature parsed from Model; W is not read
 	Dir        string        // the directory a loaded bundle was read from
+	// Urgency is the urgency model, or nil; its manifest entry is
+	// Manifest.Urgency.
+	Urgency *Head
 }
+
+// Head is a second linear model over the bundle's features (the urgency
+// model): its ONNX graph and, until saved, its weight matrix.
+type Head struct {
+	Model      []byte
+	WeightData []byte
+	Weights    *onnx.Weights // parsed from Model on load; W is not read
+}
+
+// urgencyFile names a file of the urgency model inside the bundle.
+func urgencyFile(name string) string { return UrgencyDir + "/" + name }
 
 // SHA256 returns the hex digest of b.
 func SHA256(b []byte) string {
@@ -72,7 +86,7 @@ func Save(dir string, b *Bundle) error {
 		return gridtriage.E(op, gridtriage.KindInternal, err)
 	}
 	defer os.RemoveAll(tmp)
-	weightsSHA, err := b.writeWeights(filepath.Join(tmp, WeightsFile))
+	weightsSHA, err := b.writeWeights(tmp, WeightsFile, b.WeightData)
 	if err != nil {
 		return gridtriage.E(op, gridtriage.KindInternal, err)
 	}
@@ -82,11 +96,30 @@ func Save(dir string, b *Bundle) error {
 	m.ModelVersion = modelVersion(SHA256(b.Model), weightsSHA)
 	m.Files = []File{{Name: ModelFile, SHA256: SHA256(b.Model)}, {Name: WeightsFile, SHA256: weightsSHA},
 		{Name: VocabFile, SHA256: SHA256(vocab.Bytes()), Lines: len(b.Vocab.Terms)}}
+	files := map[string][]byte{ModelFile: b.Model, VocabFile: vocab.Bytes()}
+	if b.Urgency != nil {
+		if m.Urgency == nil {
+			return gridtriage.Errorf(op, gridtriage.KindInternal, "the bundle has an urgency model but no manifest entry for it")
+		}
+		if err := os.Mkdir(filepath.Join(tmp, UrgencyDir), 0o755); err != nil {
+			return gridtriage.E(op, gridtriage.KindInternal, err)
+		}
+		sum, err := b.writeWeights(tmp, urgencyFile(WeightsFile), b.Urgency.WeightData)
+		if err != nil {
+			return gridtriage.E(op, gridtriage.KindInternal, err)
+		}
+		files[urgencyFile(ModelFile)] = b.Urgency.Model
+		m.Files = append(m.Files, File{Name: urgencyFile(ModelFile), SHA256: SHA256(b.Urgency.Model)},
+			File{Name: urgencyFile(WeightsFile), SHA256: sum})
+		m.ModelVersion = modelVersion(m.ModelVersion, SHA256(b.Urgency.Model)+sum)
+	} else {
+		m.Urgency = nil
+	}
 	manifest, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return gridtriage.E(op, gridtriage.KindInternal, err)
 	}
-	files := map[string][]byte{ModelFile: b.Model, VocabFile: vocab.Bytes(), ManifestFile: append(manifest, '\n')}
+	files[ManifestFile] = append(manifest, '\n')
 	for name, data := range files {
 		if err := writeSynced(filepath.Join(tmp, name), data); err != nil {
 			return gridtriage.E(op, gridtriage.KindInternal, err)
@@ -102,14 +135,16 @@ func Save(dir string, b *Bundle) error {
 	return nil
 }
 
-// writeWeights writes the weight matrix to path and returns its digest:
-// WeightData, or a copy of the loaded bundle's file, which must still match
-// the digest checked when it was loaded.
-func (b *Bundle) writeWeights(path string) (string, error) {
-	if b.WeightData != nil {
-		return SHA256(b.WeightData), writeSynced(path, b.WeightData)
+// writeWeights writes the weight matrix name into the directory tmp and
+// returns its digest: data, or when data is nil a copy of the loaded
+// bundle's file, which must still match the digest checked when it was
+// loaded.
+func (b *Bundle) writeWeights(tmp, name string, data []byte) (string, error) {
+	path := filepath.Join(tmp, name)
+	if data != nil {
+		return SHA256(data), writeSynced(path, data)
 	}
-	src, err := os.Open(filepath.Join(b.Dir, WeightsFile))
+	src, err := os.Open(filepath.Join(b.Dir, name))
 	if err != nil {
 		return "", err
 	}
@@ -130,8 +165,8 @@ func (b *Bundle) writeWeights(path string) (string, error) {
 	if err := dst.Close(); err != nil {
 		return "", err
 	}
-	if want := b.Manifest.file(WeightsFile).SHA256; sum != want {
-		return "", fmt.Errorf("%s in %s changed since the bundle was loaded", WeightsFile, b.Dir)
+	if want := b.Manifest.file(name).SHA256; sum != want {
+		return "", fmt.Errorf("%s in %s changed since the bundle was loaded", name, b.Dir)
 	}
 	return sum, nil
 }
@@ -234,12 +269,48 @@ func load(dir, path string) (*Bundle, error) {
 	if want := int64(2 * b.Weights.Dim * b.Weights.Classes); size != want {
 		return fail("%s holds %d bytes, the model needs %d", WeightsFile, size, want)
 	}
+	if m.Urgency != nil {
+		if b.Urgency, err = loadHead(path, m, b.Vocab.Size()); err != nil {
+			return fail("urgency model: %v", err)
+		}
+	}
 	return &b, nil
+}
+
+// loadHead reads and checks the urgency model in the bundle at path, whose
+// vocabulary has dim features.
+func loadHead(path string, m *Manifest, dim int) (*Head, error) {
+	if err := validateLabels(m.Urgency.Labels); err != nil {
+		return nil, err
+	}
+	graph, weights := m.file(urgencyFile(ModelFile)), m.file(urgencyFile(WeightsFile))
+	if graph.Name == "" || weights.Name == "" {
+		return nil, fmt.Errorf("manifest must list %s and %s", urgencyFile(ModelFile), urgencyFile(WeightsFile))
+	}
+	var h Head
+	var err error
+	if h.Model, err = readChecked(path, graph); err != nil {
+		return nil, err
+	}
+	if h.Weights, err = onnx.ReadWeightRows(h.Model, nil, 0, 0); err != nil {
+		return nil, fmt.Errorf("%s: %v", graph.Name, err)
+	}
+	if h.Weights.Dim != dim || h.Weights.Classes != len(m.Urgency.Labels) {
+		return nil, fmt.Errorf("shape %d×%d does not match %d features × %d labels", h.Weights.Dim, h.Weights.Classes, dim, len(m.Urgency.Labels))
+	}
+	size, err := hashChecked(path, weights)
+	if err != nil {
+		return nil, err
+	}
+	if want := int64(2 * dim * h.Weights.Classes); size != want {
+		return nil, fmt.Errorf("%s holds %d bytes, the model needs %d", weights.Name, size, want)
+	}
+	return &h, nil
 }
 
 // readChecked reads a bundle file and checks its digest.
 func readChecked(dir string, f File) ([]byte, error) {
-	d, err := os.ReadFile(filepath.Join(dir, filepath.Base(f.Name)))
+	d, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Name)))
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %v", f.Name, err)
 	}
@@ -260,7 +331,7 @@ func copyDigest(dst io.Writer, src io.Reader) (string, int64, error) {
 // hashChecked checks a bundle file's digest without holding the file, and
 // returns its size.
 func hashChecked(dir string, f File) (int64, error) {
-	r, err := os.Open(filepath.Join(dir, filepath.Base(f.Name)))
+	r, err := os.Open(filepath.Join(dir, filepath.FromSlash(f.Name)))
 	if err != nil {
 		return 0, fmt.Errorf("reading %s: %v", f.Name, err)
 	}

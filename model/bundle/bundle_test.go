@@ -95,3 +95,84 @@ func TestSaveRefusesWeightsChangedSinceLoad(t *testing.T) {
 		t.Errorf("Save = %v, want a refusal", err)
 	}
 }
+
+// withUrgency adds a two-label urgency model over b's features.
+func withUrgency(b *Bundle) *Bundle {
+	m := &linear.Model{Labels: []string{"general", "urgent"}, Dim: b.Vocab.Size(), W: []float32{0, 0, 0.5, -0.5, 0.125, 0}, B: []float32{0, 0}, Temperature: 1}
+	enc := onnx.Export(m, "test", nil)
+	b.Urgency = &Head{Model: enc.Graph, WeightData: enc.Weights}
+	b.Manifest.Urgency = &UrgencyManifest{Labels: m.Labels, Temperature: 1}
+	return b
+}
+
+func TestSaveLoadAndCopyWithUrgency(t *testing.T) {
+	root := t.TempDir()
+	first, second := filepath.Join(root, "first"), filepath.Join(root, "second")
+	b := withUrgency(tinyBundle())
+	if err := Save(first, b); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if loaded.Urgency == nil || loaded.Urgency.Weights.Classes != 2 || loaded.Urgency.Weights.Dim != loaded.Vocab.Size() {
+		t.Fatalf("loaded urgency model %+v", loaded.Urgency)
+	}
+	if err := Save(second, loaded); err != nil { // copies both weights files
+		t.Fatal(err)
+	}
+	copied, err := Load(second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := tinyBundle()
+	if err := Save(filepath.Join(root, "plain"), plain); err != nil {
+		t.Fatal(err)
+	}
+	if v := copied.Manifest.ModelVersion; v != b.Manifest.ModelVersion || v == plain.Manifest.ModelVersion {
+		t.Errorf("copy has version %q, want %q, unlike the bundle without an urgency model (%q)", v, b.Manifest.ModelVersion, plain.Manifest.ModelVersion)
+	}
+}
+
+func TestLoadRejectsBadUrgencyModels(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(dir string) error
+		want   string
+	}{
+		{"weights missing", func(dir string) error { return os.Remove(filepath.Join(dir, UrgencyDir, WeightsFile)) }, "urgency model: reading urgency/model.weights"},
+		{"weights changed", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, UrgencyDir, WeightsFile), make([]byte, 12), 0o644)
+		}, "urgency/model.weights does not match the sha256"},
+		{"graph changed", func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, UrgencyDir, ModelFile), []byte("x"), 0o644)
+		}, "urgency/model.onnx does not match"},
+		{"labels unsorted", func(dir string) error { return editManifest(dir, `"general",`, `"zz",`) }, "urgency model: labels are not sorted"},
+		{"label missing", func(dir string) error { return editManifest(dir, `"general",`, ``) }, "urgency model: 1 labels"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "b")
+			if err := Save(dir, withUrgency(tinyBundle())); err != nil {
+				t.Fatal(err)
+			}
+			if err := tt.mutate(dir); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Load = %v, want an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// editManifest replaces the first old with new in dir's manifest.
+func editManifest(dir, old, new string) error {
+	path := filepath.Join(dir, ManifestFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(strings.Replace(string(raw), old, new, 1)), 0o644)
+}

@@ -1,7 +1,9 @@
 // Package bundle reads and writes model bundles: a directory holding
 // model.onnx (the ONNX graph), model.weights (its weight matrix, as ONNX
 // external data), vocab.tsv (the feature vocabulary) and manifest.json
-// (everything else needed to use and trust the model).
+// (everything else needed to use and trust the model). A bundle trained on
+// reports that carry their urgency also holds an urgency model over the same
+// features, as model.onnx and model.weights in its urgency directory.
 // Bundles are written atomically and validated on load.
 package bundle
 
@@ -22,6 +24,8 @@ const (
 	ModelFile    = "model.onnx"
 	WeightsFile  = onnx.WeightsFile
 	VocabFile    = "vocab.tsv"
+	// UrgencyDir holds the urgency model's ModelFile and WeightsFile.
+	UrgencyDir = "urgency"
 )
 
 // Manifest describes a model bundle.
@@ -37,7 +41,22 @@ type Manifest struct {
 	Training          Training      `json:"training"`
 	DevMetrics        *Metrics      `json:"dev_metrics,omitempty"`
 	Thresholds        *Thresholds   `json:"thresholds,omitempty"`
-	Files             []File        `json:"files"`
+	// Urgency describes the urgency model, when the bundle has one.
+	Urgency *UrgencyManifest `json:"urgency,omitempty"`
+	Files   []File           `json:"files"`
+}
+
+// UrgencyManifest describes a bundle's urgency model: a linear model over
+// the category model's features whose labels are urgencies.
+type UrgencyManifest struct {
+	Labels      []string `json:"labels"`
+	Temperature float32  `json:"temperature"`
+	Examples    int      `json:"examples"` // reports it was trained on: those that carry an urgency
+	Iterations  int      `json:"iterations"`
+	// RefitIterations are the refit's iterations, when it was refitted on
+	// train+dev like the category model.
+	RefitIterations int      `json:"refit_iterations,omitempty"`
+	DevMetrics      *Metrics `json:"dev_metrics,omitempty"`
 }
 
 // Training records how the model was trained.

@@ -34,6 +34,11 @@ type Job struct {
 	Version    string // gridtriage version recorded in the bundle
 	// RefitProgress, when set, reports the refit's iterations.
 	RefitProgress func(Progress)
+	// Urgency also trains an urgency model over the same features on the
+	// train and dev examples that carry an urgency, with the chosen
+	// configuration, early stopping and calibration on dev and the same
+	// refit; none is trained when no training example carries one.
+	Urgency bool
 }
 
 // Run trains, scores dev, chooses thresholds, optionally refits, and
@@ -72,9 +77,15 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 		m.Training.Refit, m.Training.RefitIterations, m.Training.Examples = true, refit.Iterations, len(all)
 	}
 	m.Labels, m.Temperature, m.Features = res.Model.Labels, res.Model.Temperature, res.Spec
+	var head *bundle.Head
+	if j.Urgency {
+		if head, m.Urgency, err = j.trainUrgency(ctx, prep, res.Vocab); err != nil {
+			return nil, err
+		}
+	}
 	m.Training.Seconds = time.Since(started).Round(time.Millisecond).Seconds()
 	enc := onnx.Export(res.Model, j.Version, nil)
-	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: enc.Graph, WeightData: enc.Weights}, nil
+	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: enc.Graph, WeightData: enc.Weights, Urgency: head}, nil
 }
 
 // refitIterationFactor bounds the refit's iterations, as a multiple of the

@@ -20,10 +20,13 @@ import (
 	"github.com/gridtriage/gridtriage/model/linear"
 )
 
-// Example is one labelled report; Text is the string to classify.
+// Example is one labelled report; Text is the string to classify. Urgency,
+// when known, is the report's urgency (datasets.Urgency), the label of the
+// urgency model.
 type Example struct {
-	Text  string
-	Label string
+	Text    string
+	Label   string
+	Urgency string
 }
 
 // Config controls a training run.
@@ -129,6 +132,12 @@ type prepared struct {
 
 // prepare builds the vocabulary and the vectors of the train and dev sets.
 func prepare(cfg Config, prep Preparer, trainSet, devSet []Example) (*prepared, error) {
+	return prepareOver(cfg, prep, nil, trainSet, devSet)
+}
+
+// prepareOver is prepare over the given vocabulary, or one built from the
+// training set when vocab is nil.
+func prepareOver(cfg Config, prep Preparer, vocab *features.Vocabulary, trainSet, devSet []Example) (*prepared, error) {
 	const op = "train.Train"
 	if err := cfg.Validate(); err != nil {
 		return nil, gridtriage.E(op, gridtriage.KindInvalid, err)
@@ -138,8 +147,11 @@ func prepare(cfg Config, prep Preparer, trainSet, devSet []Example) (*prepared, 
 		return nil, gridtriage.E(op, gridtriage.KindInvalid, err)
 	}
 	trainText := normalizeAll(prep, trainSet)
-	docs := parallelMap(trainText, func(t string) []string { return features.DistinctTerms(cfg.Spec, prep, t) })
-	d := &prepared{spec: cfg.Spec, labels: labels, y: y, vocab: features.BuildVocabulary(cfg.Spec, docs),
+	if vocab == nil {
+		docs := parallelMap(trainText, func(t string) []string { return features.DistinctTerms(cfg.Spec, prep, t) })
+		vocab = features.BuildVocabulary(cfg.Spec, docs)
+	}
+	d := &prepared{spec: cfg.Spec, labels: labels, y: y, vocab: vocab,
 		text: trainText, devText: normalizeAll(prep, devSet), devSet: devSet}
 	d.vectorize(prep)
 	return d, nil

@@ -1,0 +1,84 @@
+package dispatch
+
+import (
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/gridtriage/gridtriage"
+	"github.com/gridtriage/gridtriage/classify"
+	"github.com/gridtriage/gridtriage/datasets"
+)
+
+// TestLearnedUrgency checks that the urgency model's urgency, when a
+// prediction carries one, is the case's (with its probability and a rule
+// naming it), and that the rules decide when it is absent or not an urgency.
+func TestLearnedUrgency(t *testing.T) {
+	d := newDispatcher(t)
+	labels := d.Taxonomy.Codes()
+	const fire = "樓下垃圾房著火了，煙好大" // the rules say urgent
+	tests := []struct {
+		name     string
+		learned  []classify.Scored
+		want     datasets.Urgency
+		wantProb float64
+	}{
+		{"model decides", []classify.Scored{{Label: "general", Probability: 0.7}, {Label: "urgent", Probability: 0.3}}, datasets.General, 0.7},
+		{"model agrees", []classify.Scored{{Label: "urgent", Probability: 0.9}}, datasets.Urgent, 0.9},
+		{"no model: rules", nil, datasets.Urgent, 0},
+		{"not an urgency: rules", []classify.Scored{{Label: "soon", Probability: 0.9}}, datasets.Urgent, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := prediction(labels, "SR01", 0.9)
+			p.Urgency = tt.learned
+			dec, err := d.Dispatch(gridtriage.Report{Text: fire}, p, labels, 0.5, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Urgency != string(tt.want) || dec.UrgencyProbability != tt.wantProb {
+				t.Errorf("urgency %s (model probability %g), want %s (%g); rules %v", dec.Urgency, dec.UrgencyProbability, tt.want, tt.wantProb, dec.Rules)
+			}
+			fromModel := slices.Contains(dec.Rules, "紧急程度模型: "+tt.want.Chinese()+" "+strconv.FormatFloat(tt.wantProb, 'f', 2, 64))
+			if fromModel != (tt.wantProb > 0) {
+				t.Errorf("rules %v: naming the urgency model = %v, want %v", dec.Rules, fromModel, tt.wantProb > 0)
+			}
+			dl := DefaultDeadlines()[tt.want]
+			if !dec.ResolveBy.Equal(now.Add(dl.Resolve)) {
+				t.Errorf("resolve by %v, want +%v", dec.ResolveBy, dl.Resolve)
+			}
+		})
+	}
+}
+
+// TestReviewOfALearnedUrgency checks that a review confirming the category
+// keeps the urgency the model set, and that a correction, or an urgency
+// the rules set, is scored by the rules under the reviewed category.
+func TestReviewOfALearnedUrgency(t *testing.T) {
+	d := newDispatcher(t)
+	const text = "路口那个井盖没了" // the rules: SZ02 urgent, SR01 general
+	tests := []struct {
+		name     string
+		dec      gridtriage.Decision
+		review   string
+		want     datasets.Urgency
+		wantProb float64
+	}{
+		{"model's, confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", datasets.Urgent, 0.8},
+		{"model's, corrected", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SZ02", datasets.Urgent, 0},
+		{"model's, corrected to a general category", gridtriage.Decision{Category: "SZ02", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", datasets.General, 0},
+		{"rules', confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent"}, "SR01", datasets.General, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := &gridtriage.Case{Report: gridtriage.Report{Text: text}, Decision: tt.dec}
+			dec, err := d.Redecide(c, ReviewRequest{Label: tt.review}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dec.Urgency != string(tt.want) || dec.UrgencyProbability != tt.wantProb {
+				t.Errorf("urgency %s (model probability %g), want %s (%g); rules %v", dec.Urgency, dec.UrgencyProbability, tt.want, tt.wantProb, dec.Rules)
+			}
+		})
+	}
+}

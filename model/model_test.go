@@ -273,6 +273,7 @@ func TestOpenRejectsBadBundles(t *testing.T) {
 		{"corrupt weights", func(d string) error { return corruptByte(filepath.Join(d, bundle.WeightsFile)) }},
 		{"missing weights", func(d string) error { return os.Remove(filepath.Join(d, bundle.WeightsFile)) }},
 		{"manifest not json", func(d string) error { return os.WriteFile(filepath.Join(d, bundle.ManifestFile), []byte("{"), 0o644) }},
+		{"corrupt urgency weights", func(d string) error { return corruptByte(filepath.Join(d, bundle.UrgencyDir, bundle.WeightsFile)) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -301,19 +302,10 @@ func corruptByte(path string) error {
 	return os.WriteFile(path, b, 0o644)
 }
 
+// copyDir copies the bundle directory from, with its urgency model, into to.
 func copyDir(t *testing.T, from, to string) {
 	t.Helper()
-	entries, err := os.ReadDir(from)
-	if err != nil {
+	if err := os.CopyFS(to, os.DirFS(from)); err != nil {
 		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(from, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

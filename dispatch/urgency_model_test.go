@@ -2,7 +2,7 @@ package dispatch
 
 import (
 	"slices"
-	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/gridtriage/gridtriage"
@@ -12,36 +12,49 @@ import (
 
 // TestLearnedUrgency checks that the urgency model's urgency, when a
 // prediction carries one, is the case's (with its probability and a rule
-// naming it), and that the rules decide when it is absent or not an urgency.
+// naming it); that an escalation cue overrides it when the model gives
+// urgent at least cueFloor; and that the rules decide when it is absent or
+// not an urgency.
 func TestLearnedUrgency(t *testing.T) {
 	d := newDispatcher(t)
 	labels := d.Taxonomy.Codes()
-	const fire = "樓下垃圾房著火了，煙好大" // the rules say urgent
+	const (
+		fire   = "樓下垃圾房著火了，煙好大"     // an escalation cue: the rules say urgent
+		litter = "垃圾房门口堆了好几袋垃圾，臭得很" // no cue: the rules say general
+	)
+	general := func(pUrgent float64) []classify.Scored {
+		return []classify.Scored{{Label: "general", Probability: 1 - pUrgent}, {Label: "urgent", Probability: pUrgent}}
+	}
 	tests := []struct {
 		name     string
+		text     string
 		learned  []classify.Scored
 		want     datasets.Urgency
 		wantProb float64
+		wantCue  bool
 	}{
-		{"model decides", []classify.Scored{{Label: "general", Probability: 0.7}, {Label: "urgent", Probability: 0.3}}, datasets.General, 0.7},
-		{"model agrees", []classify.Scored{{Label: "urgent", Probability: 0.9}}, datasets.Urgent, 0.9},
-		{"no model: rules", nil, datasets.Urgent, 0},
-		{"not an urgency: rules", []classify.Scored{{Label: "soon", Probability: 0.9}}, datasets.Urgent, 0},
+		{"model decides", litter, []classify.Scored{{Label: "urgent", Probability: 0.6}, {Label: "general", Probability: 0.4}}, datasets.Urgent, 0.6, false},
+		{"model decides against no cue", litter, general(0.3), datasets.General, 0.7, false},
+		{"cue overrides a doubtful model", fire, general(0.3), datasets.Urgent, 0.3, true},
+		{"cue does not override a sure model", fire, general(0.05), datasets.General, 0.95, false},
+		{"no model: rules", fire, nil, datasets.Urgent, 0, true},
+		{"not an urgency: rules", fire, []classify.Scored{{Label: "soon", Probability: 0.9}}, datasets.Urgent, 0, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := prediction(labels, "SR01", 0.9)
 			p.Urgency = tt.learned
-			dec, err := d.Dispatch(gridtriage.Report{Text: fire}, p, labels, 0.5, now)
+			dec, err := d.Dispatch(gridtriage.Report{Text: tt.text}, p, labels, 0.5, now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if dec.Urgency != string(tt.want) || dec.UrgencyProbability != tt.wantProb {
 				t.Errorf("urgency %s (model probability %g), want %s (%g); rules %v", dec.Urgency, dec.UrgencyProbability, tt.want, tt.wantProb, dec.Rules)
 			}
-			fromModel := slices.Contains(dec.Rules, "紧急程度模型: "+tt.want.Chinese()+" "+strconv.FormatFloat(tt.wantProb, 'f', 2, 64))
-			if fromModel != (tt.wantProb > 0) {
-				t.Errorf("rules %v: naming the urgency model = %v, want %v", dec.Rules, fromModel, tt.wantProb > 0)
+			fromModel := slices.ContainsFunc(dec.Rules, func(r string) bool { return strings.HasPrefix(r, "紧急程度模型: ") })
+			byCue := slices.ContainsFunc(dec.Rules, func(r string) bool { return strings.HasPrefix(r, escalationPrefix) })
+			if fromModel != (tt.learned != nil && tt.wantProb > 0) || byCue != tt.wantCue {
+				t.Errorf("rules %v: naming the urgency model = %v, an escalation cue = %v; want %v, %v", dec.Rules, fromModel, byCue, tt.wantProb > 0, tt.wantCue)
 			}
 			dl := DefaultDeadlines()[tt.want]
 			if !dec.ResolveBy.Equal(now.Add(dl.Resolve)) {

@@ -245,9 +245,6 @@ func load(dir, path string) (*Bundle, error) {
 		}
 	}
 	b.Dir = path
-	if b.Model, err = readChecked(path, m.file(ModelFile)); err != nil {
-		return fail("%v", err)
-	}
 	vocab, err := readChecked(path, m.file(VocabFile))
 	if err != nil {
 		return fail("%v", err)
@@ -255,19 +252,8 @@ func load(dir, path string) (*Bundle, error) {
 	if b.Vocab, err = features.ReadVocabulary(bytes.NewReader(vocab)); err != nil {
 		return fail("%v", err)
 	}
-	if b.Weights, err = onnx.ReadWeightRows(b.Model, nil, 0, 0); err != nil {
-		return fail("%s: %v", ModelFile, err)
-	}
-	if b.Weights.Dim != b.Vocab.Size() || b.Weights.Classes != len(m.Labels) {
-		return fail("model shape %d×%d does not match %d features × %d labels", b.Weights.Dim, b.Weights.Classes, b.Vocab.Size(), len(m.Labels))
-	}
-	// The weights are only hashed here; ONNX Runtime maps the file itself.
-	size, err := hashChecked(path, m.file(WeightsFile))
-	if err != nil {
+	if b.Model, b.Weights, err = loadLinear(path, m.file(ModelFile), m.file(WeightsFile), b.Vocab.Size(), len(m.Labels)); err != nil {
 		return fail("%v", err)
-	}
-	if want := int64(2 * b.Weights.Dim * b.Weights.Classes); size != want {
-		return fail("%s holds %d bytes, the model needs %d", WeightsFile, size, want)
 	}
 	if m.Urgency != nil {
 		if b.Urgency, err = loadHead(path, m, b.Vocab.Size()); err != nil {
@@ -275,6 +261,31 @@ func load(dir, path string) (*Bundle, error) {
 		}
 	}
 	return &b, nil
+}
+
+// loadLinear reads and checks a linear model of the bundle at path: its
+// graph, whose W must be dim features × classes, and its weights file,
+// which is only hashed (ONNX Runtime maps the file itself).
+func loadLinear(path string, graph, weights File, dim, classes int) ([]byte, *onnx.Weights, error) {
+	model, err := readChecked(path, graph)
+	if err != nil {
+		return nil, nil, err
+	}
+	w, err := onnx.ReadWeightRows(model, nil, 0, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %v", graph.Name, err)
+	}
+	if w.Dim != dim || w.Classes != classes {
+		return nil, nil, fmt.Errorf("model shape %d×%d does not match %d features × %d labels", w.Dim, w.Classes, dim, classes)
+	}
+	size, err := hashChecked(path, weights)
+	if err != nil {
+		return nil, nil, err
+	}
+	if want := int64(2 * dim * classes); size != want {
+		return nil, nil, fmt.Errorf("%s holds %d bytes, the model needs %d", weights.Name, size, want)
+	}
+	return model, w, nil
 }
 
 // loadHead reads and checks the urgency model in the bundle at path, whose
@@ -287,25 +298,11 @@ func loadHead(path string, m *Manifest, dim int) (*Head, error) {
 	if graph.Name == "" || weights.Name == "" {
 		return nil, fmt.Errorf("manifest must list %s and %s", urgencyFile(ModelFile), urgencyFile(WeightsFile))
 	}
-	var h Head
-	var err error
-	if h.Model, err = readChecked(path, graph); err != nil {
-		return nil, err
-	}
-	if h.Weights, err = onnx.ReadWeightRows(h.Model, nil, 0, 0); err != nil {
-		return nil, fmt.Errorf("%s: %v", graph.Name, err)
-	}
-	if h.Weights.Dim != dim || h.Weights.Classes != len(m.Urgency.Labels) {
-		return nil, fmt.Errorf("shape %d×%d does not match %d features × %d labels", h.Weights.Dim, h.Weights.Classes, dim, len(m.Urgency.Labels))
-	}
-	size, err := hashChecked(path, weights)
+	model, w, err := loadLinear(path, graph, weights, dim, len(m.Urgency.Labels))
 	if err != nil {
 		return nil, err
 	}
-	if want := int64(2 * dim * h.Weights.Classes); size != want {
-		return nil, fmt.Errorf("%s holds %d bytes, the model needs %d", weights.Name, size, want)
-	}
-	return &h, nil
+	return &Head{Model: model, Weights: w}, nil
 }
 
 // readChecked reads a bundle file and checks its digest.

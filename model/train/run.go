@@ -63,9 +63,7 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 		m.DevMetrics, m.Thresholds = devFigures(res, prep, j.Dev, uint64(j.Config.Seed), j.AutoTarget)
 	}
 	if j.Refit && len(j.Dev) > 0 {
-		cfg := j.Config
-		cfg.TargetLoss = res.TrainLoss
-		cfg.MaxIter = min(cfg.MaxIter, refitIterationFactor*max(res.Iterations, 1))
+		cfg := refitConfig(j.Config, res)
 		cfg.Progress = j.RefitProgress
 		all := append(append([]Example{}, j.Train...), j.Dev...)
 		refit, err := Train(ctx, cfg, prep, all, nil)
@@ -86,6 +84,15 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 	m.Training.Seconds = time.Since(started).Round(time.Millisecond).Seconds()
 	enc := onnx.Export(res.Model, j.Version, nil)
 	return &bundle.Bundle{Manifest: m, Vocab: res.Vocab, Model: enc.Graph, WeightData: enc.Weights, Urgency: head}, nil
+}
+
+// refitConfig is cfg for the refit of res on train+dev: trained until its
+// objective is down to res's, within refitIterationFactor times res's
+// iterations.
+func refitConfig(cfg Config, res *Result) Config {
+	cfg.TargetLoss = res.TrainLoss
+	cfg.MaxIter = min(cfg.MaxIter, refitIterationFactor*max(res.Iterations, 1))
+	return cfg
 }
 
 // refitIterationFactor bounds the refit's iterations, as a multiple of the

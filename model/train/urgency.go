@@ -38,10 +38,8 @@ func (j Job) trainUrgency(ctx context.Context, prep Preparer, vocab *features.Vo
 		um.DevMetrics, _ = devFigures(res, prep, devSet, uint64(cfg.Seed), j.AutoTarget)
 	}
 	if j.Refit && len(devSet) > 0 {
-		cfg.TargetLoss = res.TrainLoss
-		cfg.MaxIter = min(cfg.MaxIter, refitIterationFactor*max(res.Iterations, 1))
 		all := append(slices.Clone(trainSet), devSet...)
-		refit, err := fit(cfg, all, nil)
+		refit, err := fit(refitConfig(cfg, res), all, nil)
 		if err != nil {
 			return nil, nil, err
 		}

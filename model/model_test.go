@@ -203,12 +203,12 @@ func TestUrgencyParity(t *testing.T) {
 
 // TestTrainingIsDeterministic trains twice with the same data and seed and
 // expects byte-identical ONNX models and identical metrics (on the dev
-// split with the test split as dev, to keep it quick: one penalty, and the
-// word weights to choose from).
+// split with the test split as dev, to keep it quick: one penalty and one
+// word weight, and the concentration weights to choose from).
 func TestTrainingIsDeterministic(t *testing.T) {
 	cfg := train.DefaultConfig()
 	cfg.MaxIter = 60
-	cfg.L2Choices = nil
+	cfg.L2Choices, cfg.WordWeights = nil, nil
 	first, err := trainOn(t, "dev", "test", cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -31,7 +31,7 @@ for ds in tipdm2020 tipdm2020_titles corpus; do
   $PY bench/peers/fasttext_peer.py "${TRAIN[$ds]}" "${TEST[$ds]}" > "$work/ft_$ds.json"
 done
 
-# the default training command (penalty chosen on dev, then refitted on train+dev), timed
+# the default training command (word and concentration weights chosen on dev, then refitted on train+dev), timed
 for ds in tipdm2020 tipdm2020_titles; do
   log "default training command on $ds"
   start=$(date +%s.%N)

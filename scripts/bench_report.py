@@ -76,7 +76,7 @@ for ds in ["tipdm2020", "tipdm2020_titles", "corpus"]:
     p(f"| {ds} | {float(t(f'train_seconds_{ds}')):.1f} | {d} | {int(t(f'model_bytes_{ds}'))/1e6:.1f} | "
       f"{j(f'svm_{ds}.json')['train_seconds']:.1f} / {j(f'ft_{ds}.json')['train_seconds']:.1f} |")
 p("")
-p("Training times include reading the data, building the vocabulary and vectors, the choice on dev (two L2 penalties, then a second word weight), "
+p("Training times include reading the data, building the vocabulary and vectors, the choice on dev (a second word weight, then a second concentration weight: three fits), "
   "scoring dev and writing the bundle. The corpus's default command (`make model`) is not timed here.\n")
 
 p("## Speed\n")

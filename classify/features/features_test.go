@@ -230,5 +230,58 @@ func TestGroupWeightsScaleOnlyTheirGroup(t *testing.T) {
 		if s.Validate() == nil {
 			t.Errorf("lead weight %g accepted", w)
 		}
+		s = DefaultSpec()
+		s.ConcentrationWeight = w
+		if s.Validate() == nil {
+			t.Errorf("concentration weight %g accepted", w)
+		}
+	}
+}
+
+func TestWeightByClass(t *testing.T) {
+	spec := Spec{WordMinN: 1, WordMaxN: 1, CharMinN: 1, CharMaxN: 1, MinDF: 1, MaxFeatures: 100}
+	// "井盖" is in class 0 only, "请" in both classes equally, "噪音" in
+	// class 1 only but in one report.
+	texts := []string{"井盖 请", "井盖 请", "请 噪音", "请"}
+	y := []int{0, 0, 1, 1}
+	build := func() (*Vocabulary, [][]string) {
+		docs := make([][]string, len(texts))
+		for i, tx := range texts {
+			docs[i] = DistinctTerms(spec, spaceSegmenter{}, tx)
+		}
+		return BuildVocabulary(spec, docs), docs
+	}
+	plain, _ := build()
+	idf := func(v *Vocabulary, term string) float64 { return float64(v.IDF[v.Lookup([]byte(term))-1]) }
+	// factor is 1 + beta × (1 − H/ln 2) for smoothed counts a and b.
+	factor := func(beta, a, b float64) float64 {
+		p, q := (a+classSmoothing)/(a+b+2*classSmoothing), (b+classSmoothing)/(a+b+2*classSmoothing)
+		return 1 + beta*(1+(p*math.Log(p)+q*math.Log(q))/math.Ln2)
+	}
+	for _, tt := range []struct {
+		beta    float64
+		classes int
+		term    string
+		want    float64 // factor over the plain IDF
+	}{
+		{2, 2, "w:井盖", factor(2, 2, 0)},
+		{2, 2, "w:请", 1},
+		{2, 2, "w:噪音", factor(2, 0, 1)},
+		{0.5, 2, "w:井盖", factor(0.5, 2, 0)},
+		{0, 2, "w:井盖", 1}, // off
+		{2, 1, "w:井盖", 1}, // one class: nothing to concentrate in
+	} {
+		t.Run(fmt.Sprintf("%g/%d/%s", tt.beta, tt.classes, tt.term), func(t *testing.T) {
+			v, docs := build()
+			got := idf(v.WithConcentrationWeight(v.Concentration(docs, y, tt.classes), tt.beta), tt.term) / idf(plain, tt.term)
+			if math.Abs(got-tt.want) > 1e-5 {
+				t.Errorf("IDF factor %.6f, want %.6f", got, tt.want)
+			}
+		})
+	}
+	v, docs := build()
+	v = v.WithConcentrationWeight(v.Concentration(docs, y, 2), 2)
+	if a, b := idf(v, "w:井盖")/idf(plain, "w:井盖"), idf(v, "w:噪音")/idf(plain, "w:噪音"); !(a > b && b > 1) {
+		t.Errorf("factors 井盖 %.3f, 噪音 %.3f: want a term seen twice in one class above one seen once, both above 1", a, b)
 	}
 }

@@ -25,6 +25,12 @@ type Spec struct {
 	// LeadWeight scales the lead-line group after its normalisation; 0
 	// (bundles that predate it) means 1.
 	LeadWeight float64 `json:"lead_weight,omitempty"`
+	// ConcentrationWeight, when positive, multiplies each term's IDF by
+	// 1 + ConcentrationWeight × (1 − the normalised entropy of the classes of the
+	// training reports that have it), so terms concentrated in few classes
+	// weigh more. It acts when the vocabulary is built; the stored weights
+	// already hold it, so serving is unchanged.
+	ConcentrationWeight float64 `json:"concentration_weight,omitempty"`
 }
 
 // DefaultSpec is word 1–2-grams and character 1–3-grams with sublinear
@@ -36,7 +42,7 @@ type Spec struct {
 // Training).
 func DefaultSpec() Spec {
 	return Spec{WordMinN: 1, WordMaxN: 2, CharMinN: 1, CharMaxN: 3, MinDF: 1, MaxFeatures: 400000, Sublinear: true,
-		LeadLine: true, LeadChars: true, LeadWeight: 0.7, WordWeight: 1}
+		LeadLine: true, LeadChars: true, LeadWeight: 0.7, WordWeight: 1, ConcentrationWeight: 2}
 }
 
 // WordScale is the factor of the word n-gram group: WordWeight, or 1 when
@@ -75,6 +81,8 @@ func (s Spec) Validate() error {
 		return fmt.Errorf("word_weight %g is not within 0–10", s.WordWeight)
 	case !(s.LeadWeight >= 0 && s.LeadWeight <= 10):
 		return fmt.Errorf("lead_weight %g is not within 0–10", s.LeadWeight)
+	case !(s.ConcentrationWeight >= 0 && s.ConcentrationWeight <= 10):
+		return fmt.Errorf("concentration_weight %g is not within 0–10", s.ConcentrationWeight)
 	}
 	return nil
 }

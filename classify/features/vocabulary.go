@@ -168,3 +168,62 @@ func ReadVocabulary(r io.Reader) (*Vocabulary, error) {
 	}
 	return v, nil
 }
+
+// classSmoothing is added to each class's count of a term's reports before
+// the entropy of its class distribution is taken, so a term seen in one
+// report does not count as wholly concentrated.
+const classSmoothing = 0.1
+
+// Concentration returns, for each term, 1 − H/ln(classes), where H is the
+// entropy of the classes of the documents that have the term (each class's
+// count smoothed by classSmoothing): 0 for a term spread evenly over the
+// classes, near 1 for one found often in a single class. docs are the
+// distinct terms of each document, as given to BuildVocabulary, and y[i] in
+// [0, classes) is the class of docs[i]. With fewer than two classes every
+// term gets 0.
+func (v *Vocabulary) Concentration(docs [][]string, y []int, classes int) []float32 {
+	out := make([]float32, len(v.Terms))
+	if classes < 2 {
+		return out
+	}
+	counts := make([]int32, len(v.Terms)*classes)
+	buf := make([]byte, 0, 64)
+	for d, terms := range docs {
+		for _, t := range terms {
+			if i := v.Lookup(append(buf[:0], t...)); i > 0 {
+				counts[int(i-1)*classes+y[d]]++
+			}
+		}
+	}
+	maxH := math.Log(float64(classes))
+	for i := range out {
+		row := counts[i*classes : (i+1)*classes]
+		total := 0.0
+		for _, c := range row {
+			total += float64(c) + classSmoothing
+		}
+		h := 0.0
+		for _, c := range row {
+			p := (float64(c) + classSmoothing) / total
+			h -= p * math.Log(p)
+		}
+		out[i] = float32(1 - h/maxH)
+	}
+	return out
+}
+
+// WithConcentrationWeight returns a vocabulary of the same terms whose IDF is v's
+// multiplied by 1 + beta × conc[i] (conc as from Concentration): terms
+// concentrated in few classes weigh up to 1 + beta times as much. With beta
+// 0 it returns v.
+func (v *Vocabulary) WithConcentrationWeight(conc []float32, beta float64) *Vocabulary {
+	if beta == 0 {
+		return v
+	}
+	w := *v
+	w.IDF = make([]float32, len(v.IDF))
+	for i, idf := range v.IDF {
+		w.IDF[i] = float32(float64(idf) * (1 + beta*float64(conc[i])))
+	}
+	return &w
+}

@@ -43,6 +43,7 @@ func runCV(ctx context.Context, args []string) error {
 	specFlags(fs, &cfg.Spec)
 	cfg.Spec.WordWeight = cfg.Spec.WordScale()
 	fs.Var((*weightFlag)(&cfg.Spec.WordWeight), "word-weight", "weight of the word n-gram group against the character n-grams")
+	fs.Float64Var(&cfg.Spec.ConcentrationWeight, "concentration-weight", cfg.Spec.ConcentrationWeight, "raise a term's IDF up to 1+this times the more its training reports concentrate in one class (0: plain IDF)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -26,7 +26,8 @@ func runTrain(ctx context.Context, args []string) error {
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed recorded in the bundle and used for the bootstrap")
 	fs.Var((*l2Flag)(&cfg), "l2", "L2 penalty on the weights, or comma-separated penalties to choose from on dev")
-	fs.Var((*floatsFlag)(&cfg.WordWeights), "word-weights", "comma-separated word-group weights to try on dev at the chosen penalty (default 1,0.5; one value fixes it)")
+	fs.Var((*floatsFlag)(&cfg.WordWeights), "word-weights", "comma-separated word-group weights to try on dev at the chosen penalty (one value fixes it)")
+	fs.Var((*floatsFlag)(&cfg.ConcentrationWeights), "concentration-weights", "comma-separated concentration weights to try on dev last (one value fixes it): a term's IDF is raised up to 1+weight times the more its training reports concentrate in one class")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
 	fs.IntVar(&cfg.Patience, "patience", cfg.Patience, "iterations without dev improvement before stopping")
 	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
@@ -95,10 +96,10 @@ func runTrain(ctx context.Context, args []string) error {
 	fmt.Fprintf(os.Stderr, "wrote %s: model %s, %d labels, %d features, %d iterations, %.1fs\n",
 		*out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
 	for _, t := range m.Training.Tried {
-		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g: dev accuracy %.4f after %d iterations\n", t.L2, t.WordWeight, t.DevAccuracy, t.Iterations)
+		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g, concentration weight %g: dev accuracy %.4f after %d iterations\n", t.L2, t.WordWeight, t.ConcentrationWeight, t.DevAccuracy, t.Iterations)
 	}
 	if len(m.Training.Tried) > 0 {
-		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g chosen on dev\n", m.Training.L2, m.Features.WordScale())
+		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g, concentration weight %g chosen on dev\n", m.Training.L2, m.Features.WordScale(), m.Features.ConcentrationWeight)
 	}
 	if m.Training.Refit {
 		fmt.Fprintf(os.Stderr, "refitted on train+dev (%d reports, %d iterations: until the training objective was down to the early-stopped model's, or at most twice its iterations); the dev figures are the train-only model's\n",

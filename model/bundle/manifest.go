@@ -118,13 +118,14 @@ func (t *Thresholds) Threshold(label string) float64 {
 	return t.Global
 }
 
-// Trial is one L2 penalty and word weight tried in training, with its dev
-// accuracy.
+// Trial is one L2 penalty, word weight and concentration weight tried in training,
+// with its dev accuracy.
 type Trial struct {
-	L2          float64 `json:"l2"`
-	WordWeight  float64 `json:"word_weight"`
-	DevAccuracy float64 `json:"dev_accuracy"`
-	Iterations  int     `json:"iterations"`
+	L2                  float64 `json:"l2"`
+	WordWeight          float64 `json:"word_weight"`
+	ConcentrationWeight float64 `json:"concentration_weight"`
+	DevAccuracy         float64 `json:"dev_accuracy"`
+	Iterations          int     `json:"iterations"`
 }
 
 // file is the entry of the named file, or a zero File.

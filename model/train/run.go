@@ -99,18 +99,22 @@ func refitConfig(cfg Config, res *Result) Config {
 // early-stopped model's.
 const refitIterationFactor = 2
 
-// trainBest chooses the L2 penalty, then the word weight, on dev: it trains
-// with each configured penalty, then with each other word weight at the
-// chosen penalty, and keeps the model with the best dev accuracy (the
-// earlier one on a tie). It returns that model with its configuration and
-// every trial.
+// trainBest chooses the L2 penalty, then the word weight, then the class
+// weight, on dev: it trains with each configured penalty, then with each
+// other word weight at the chosen penalty, then with each other class
+// weight at the chosen penalty and word weight, and keeps the model with
+// the best dev accuracy (the earlier one on a tie). It returns that model
+// with its configuration and every trial.
 func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.Trial, error) {
 	base := j.Config
-	l2s, weights := base.L2Choices, base.WordWeights
+	l2s, weights, concentrationWeights := base.L2Choices, base.WordWeights, base.ConcentrationWeights
 	if len(weights) == 1 {
 		base.Spec.WordWeight = weights[0]
 	}
-	if len(l2s) < 2 && len(weights) < 2 || len(j.Dev) == 0 {
+	if len(concentrationWeights) > 0 {
+		base.Spec.ConcentrationWeight = concentrationWeights[0]
+	}
+	if len(l2s) < 2 && len(weights) < 2 && len(concentrationWeights) < 2 || len(j.Dev) == 0 {
 		res, err := Train(ctx, base, prep, j.Train, j.Dev)
 		return res, base, nil, err
 	}
@@ -139,6 +143,17 @@ func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []b
 			return nil, cfg, nil, err
 		}
 	}
+	chosen := c.data
+	for _, w := range concentrationWeights {
+		if w == c.cfg.Spec.ConcentrationWeight {
+			continue
+		}
+		cfg := c.cfg
+		cfg.Spec.ConcentrationWeight = w
+		if err := c.try(ctx, chosen.withConcentrationWeight(prep, w), cfg); err != nil {
+			return nil, cfg, nil, err
+		}
+	}
 	return c.best, c.cfg, c.tried, nil
 }
 
@@ -147,6 +162,7 @@ type choice struct {
 	prep    Preparer
 	dev     []Example
 	best    *Result
+	data    *prepared // the data best was fitted on
 	cfg     Config
 	bestAcc float64
 	tried   []bundle.Trial
@@ -160,9 +176,10 @@ func (c *choice) try(ctx context.Context, data *prepared, cfg Config) error {
 		return err
 	}
 	acc := res.DevAccuracy(c.prep, c.dev)
-	c.tried = append(c.tried, bundle.Trial{L2: cfg.L2, WordWeight: data.spec.WordScale(), DevAccuracy: acc, Iterations: res.Iterations})
+	c.tried = append(c.tried, bundle.Trial{L2: cfg.L2, WordWeight: data.spec.WordScale(), ConcentrationWeight: data.spec.ConcentrationWeight,
+		DevAccuracy: acc, Iterations: res.Iterations})
 	if c.best == nil || acc > c.bestAcc {
-		c.best, c.cfg, c.bestAcc = res, cfg, acc
+		c.best, c.data, c.cfg, c.bestAcc = res, data, cfg, acc
 	}
 	return nil
 }

@@ -105,21 +105,28 @@ func TestJobRecordsTheRefit(t *testing.T) {
 }
 
 // TestJobChoosesTheWordWeightOnDev checks that the word weights are tried at
-// the chosen penalty, every trial is recorded, and the bundle keeps the
-// weight of the trial with the best dev accuracy (the earlier on a tie).
+// the chosen penalty, then the concentration weights at the chosen penalty and word
+// weight, every trial is recorded, and the bundle keeps the weights of the
+// trial with the best dev accuracy (the earlier on a tie).
 func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Patience = 10
 	cfg.L2Choices = []float64{3e-5, 1e-3}
 	cfg.WordWeights = []float64{1, 0.25, 4}
+	cfg.ConcentrationWeights = []float64{2, 0}
 	trainSet, devSet := noisyExamples(5, 300), noisyExamples(6, 120)
 	b, err := Job{Config: cfg, Train: trainSet, Dev: devSet, AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	tried := b.Manifest.Training.Tried
-	if len(tried) != 4 {
-		t.Fatalf("tried %+v: want 2 penalties at weight 1, then 2 more weights", tried)
+	if len(tried) != 5 {
+		t.Fatalf("tried %+v: want 2 penalties at weight 1, then 2 more word weights, then 1 more concentration weight", tried)
+	}
+	for i, tr := range tried[:4] {
+		if tr.ConcentrationWeight != 2 {
+			t.Errorf("trial %d is %+v, want the first concentration weight, 2", i, tr)
+		}
 	}
 	for i, tr := range tried[:2] {
 		if tr.L2 != cfg.L2Choices[i] || tr.WordWeight != 1 {
@@ -130,7 +137,7 @@ func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 	if tried[1].DevAccuracy > best.DevAccuracy {
 		best = tried[1]
 	}
-	for i, tr := range tried[2:] {
+	for i, tr := range tried[2:4] {
 		if tr.L2 != best.L2 || tr.WordWeight != cfg.WordWeights[i+1] {
 			t.Errorf("trial %d is %+v, want word weight %g at the chosen l2 %g", i+2, tr, cfg.WordWeights[i+1], best.L2)
 		}
@@ -138,8 +145,14 @@ func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 			best = tr
 		}
 	}
-	if got := b.Manifest.Features.WordScale(); got != best.WordWeight || b.Manifest.Training.L2 != best.L2 {
-		t.Errorf("bundle kept l2 %g, word weight %g; the best trial is %+v", b.Manifest.Training.L2, got, best)
+	if tr := tried[4]; tr.L2 != best.L2 || tr.WordWeight != best.WordWeight || tr.ConcentrationWeight != 0 {
+		t.Errorf("trial 4 is %+v, want concentration weight 0 at the chosen l2 %g and word weight %g", tr, best.L2, best.WordWeight)
+	} else if tr.DevAccuracy > best.DevAccuracy {
+		best = tr
+	}
+	f := b.Manifest.Features
+	if f.WordScale() != best.WordWeight || f.ConcentrationWeight != best.ConcentrationWeight || b.Manifest.Training.L2 != best.L2 {
+		t.Errorf("bundle kept l2 %g, word weight %g, concentration weight %g; the best trial is %+v", b.Manifest.Training.L2, f.WordScale(), f.ConcentrationWeight, best)
 	}
 	if b.Manifest.DevMetrics.Accuracy != best.DevAccuracy {
 		t.Errorf("bundle's dev accuracy %v is not the best trial's %v", b.Manifest.DevMetrics.Accuracy, best.DevAccuracy)
@@ -178,17 +191,17 @@ func TestRefitStopsWhenTheTargetIsOutOfReach(t *testing.T) {
 	}
 }
 
-// TestJobTakesASingleWordWeightAsGiven checks that one word weight, with
-// one penalty, is used without a choice.
+// TestJobTakesASingleWordWeightAsGiven checks that one word weight and one
+// concentration weight, with one penalty, are used without a choice.
 func TestJobTakesASingleWordWeightAsGiven(t *testing.T) {
 	cfg := DefaultConfig()
-	cfg.L2Choices, cfg.WordWeights = nil, []float64{0.5}
+	cfg.L2Choices, cfg.WordWeights, cfg.ConcentrationWeights = nil, []float64{0.5}, []float64{1.5}
 	b, err := Job{Config: cfg, Train: noisyExamples(9, 200), Dev: noisyExamples(10, 80), AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := b.Manifest.Features.WordWeight; got != 0.5 || len(b.Manifest.Training.Tried) != 0 {
-		t.Errorf("word weight %g after trials %+v, want 0.5 and no trials", got, b.Manifest.Training.Tried)
+	if f := b.Manifest.Features; f.WordWeight != 0.5 || f.ConcentrationWeight != 1.5 || len(b.Manifest.Training.Tried) != 0 {
+		t.Errorf("word weight %g, concentration weight %g after trials %+v, want 0.5, 1.5 and no trials", f.WordWeight, f.ConcentrationWeight, b.Manifest.Training.Tried)
 	}
 }
 
@@ -201,6 +214,14 @@ func TestJobRejectsBadWordWeights(t *testing.T) {
 		_, err := Job{Config: cfg, Train: noisyExamples(11, 50), Dev: noisyExamples(12, 20), Version: "test"}.Run(context.Background(), spacePreparer{})
 		if err == nil {
 			t.Errorf("word weights %v accepted", weights)
+		}
+	}
+	for _, weights := range [][]float64{{2, -1}, {11}} {
+		cfg := DefaultConfig()
+		cfg.ConcentrationWeights = weights
+		_, err := Job{Config: cfg, Train: noisyExamples(11, 50), Dev: noisyExamples(12, 20), Version: "test"}.Run(context.Background(), spacePreparer{})
+		if err == nil {
+			t.Errorf("concentration weights %v accepted", weights)
 		}
 	}
 }

@@ -70,7 +70,7 @@ type Config struct {
 // stays within its time budget.)
 func DefaultConfig() Config {
 	return Config{Spec: features.DefaultSpec(), L2: 3e-5, WordWeights: []float64{1, 0.5},
-		ConcentrationWeights: []float64{features.DefaultSpec().ConcentrationWeight, 0},
+		ConcentrationWeights: []float64{0, features.DefaultSpec().ConcentrationWeight},
 		MaxIter:              300, Patience: 25, Balanced: true, Seed: 1, Loss: "squared_hinge"}
 }
 

@@ -238,7 +238,7 @@ func TestGroupWeightsScaleOnlyTheirGroup(t *testing.T) {
 	}
 }
 
-func TestWeightByClass(t *testing.T) {
+func TestConcentrationWeight(t *testing.T) {
 	spec := Spec{WordMinN: 1, WordMaxN: 1, CharMinN: 1, CharMaxN: 1, MinDF: 1, MaxFeatures: 100}
 	// "井盖" is in class 0 only, "请" in both classes equally, "噪音" in
 	// class 1 only but in one report.

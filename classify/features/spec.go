@@ -26,9 +26,9 @@ type Spec struct {
 	// (bundles that predate it) means 1.
 	LeadWeight float64 `json:"lead_weight,omitempty"`
 	// ConcentrationWeight, when positive, multiplies each term's IDF by
-	// 1 + ConcentrationWeight × (1 − the normalised entropy of the classes of the
-	// training reports that have it), so terms concentrated in few classes
-	// weigh more. It acts when the vocabulary is built; the stored weights
+	// 1 + ConcentrationWeight × (1 − the normalised entropy of the classes
+	// of the training reports that have it), so terms concentrated in few
+	// classes weigh more. It acts when the vocabulary is built; the stored weights
 	// already hold it, so serving is unchanged.
 	ConcentrationWeight float64 `json:"concentration_weight,omitempty"`
 }

@@ -212,8 +212,8 @@ func (v *Vocabulary) Concentration(docs [][]string, y []int, classes int) []floa
 	return out
 }
 
-// WithConcentrationWeight returns a vocabulary of the same terms whose IDF is v's
-// multiplied by 1 + beta × conc[i] (conc as from Concentration): terms
+// WithConcentrationWeight returns a vocabulary of the same terms whose IDF
+// is v's multiplied by 1 + beta × conc[i] (conc as from Concentration): terms
 // concentrated in few classes weigh up to 1 + beta times as much. With beta
 // 0 it returns v.
 func (v *Vocabulary) WithConcentrationWeight(conc []float32, beta float64) *Vocabulary {

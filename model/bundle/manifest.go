@@ -118,8 +118,8 @@ func (t *Thresholds) Threshold(label string) float64 {
 	return t.Global
 }
 
-// Trial is one L2 penalty, word weight and concentration weight tried in training,
-// with its dev accuracy.
+// Trial is one L2 penalty, word weight and concentration weight tried in
+// training, with its dev accuracy.
 type Trial struct {
 	L2                  float64 `json:"l2"`
 	WordWeight          float64 `json:"word_weight"`

@@ -90,6 +90,9 @@ func (j Job) Run(ctx context.Context, prep Preparer) (*bundle.Bundle, error) {
 // objective is down to res's, within refitIterationFactor times res's
 // iterations.
 func refitConfig(cfg Config, res *Result) Config {
+	// A refit fits cfg.Spec as chosen; the choices' lists would only make
+	// it compute class concentrations that weight 0 does not use.
+	cfg.L2Choices, cfg.WordWeights, cfg.ConcentrationWeights = nil, nil, nil
 	cfg.TargetLoss = res.TrainLoss
 	cfg.MaxIter = min(cfg.MaxIter, refitIterationFactor*max(res.Iterations, 1))
 	return cfg
@@ -99,10 +102,10 @@ func refitConfig(cfg Config, res *Result) Config {
 // early-stopped model's.
 const refitIterationFactor = 2
 
-// trainBest chooses the L2 penalty, then the word weight, then the class
-// weight, on dev: it trains with each configured penalty, then with each
-// other word weight at the chosen penalty, then with each other class
-// weight at the chosen penalty and word weight, and keeps the model with
+// trainBest chooses the L2 penalty, then the word weight, then the
+// concentration weight, on dev: it trains with each configured penalty,
+// then with each other word weight at the chosen penalty, then with each
+// other concentration weight at the chosen penalty and word weight, and keeps the model with
 // the best dev accuracy (the earlier one on a tie). It returns that model
 // with its configuration and every trial.
 func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.Trial, error) {

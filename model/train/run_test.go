@@ -105,8 +105,8 @@ func TestJobRecordsTheRefit(t *testing.T) {
 }
 
 // TestJobChoosesTheWordWeightOnDev checks that the word weights are tried at
-// the chosen penalty, then the concentration weights at the chosen penalty and word
-// weight, every trial is recorded, and the bundle keeps the weights of the
+// the chosen penalty, then the concentration weights at the chosen penalty
+// and word weight, every trial is recorded, and the bundle keeps the weights of the
 // trial with the best dev accuracy (the earlier on a tie).
 func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 	cfg := DefaultConfig()

@@ -1,5 +1,5 @@
 // Package train fits the project's linear models in Go with gonum: L-BFGS
-// on a concentration-weighted one-vs-rest squared hinge (or multinomial
+// on a class-weighted one-vs-rest squared hinge (or multinomial
 // cross-entropy) with an L2 penalty, early stopping on a dev set, and
 // temperature-scaling calibration of the softmax fitted on dev.
 // For the same data, configuration and seed the result is bit-for-bit the
@@ -41,10 +41,11 @@ type Config struct {
 	// (features.Spec.WordWeight) Job.Run then tries at the chosen penalty;
 	// a weight is kept only if its dev accuracy is higher.
 	WordWeights []float64
-	// ConcentrationWeights, when a dev set is given, are the concentration weights
-	// (features.Spec.ConcentrationWeight) Job.Run tries last, at the chosen penalty
-	// and word weight; the first is the one the other choices are made
-	// with, and another is kept only if its dev accuracy is higher.
+	// ConcentrationWeights, when a dev set is given, are the concentration
+	// weights (features.Spec.ConcentrationWeight) Job.Run tries last, at
+	// the chosen penalty and word weight; the first is the one the other
+	// choices are made with, and another is kept only if its dev accuracy
+	// is higher.
 	ConcentrationWeights []float64
 	MaxIter              int  // L-BFGS iteration limit
 	Patience             int  // iterations without dev improvement before stopping
@@ -64,10 +65,10 @@ type Config struct {
 }
 
 // DefaultConfig is the configuration of the default models: one penalty,
-// then the word weight and the concentration weight chosen on dev. (A second
-// penalty, 1e-4, was tried on dev too until the concentration weight took its fit:
-// on tipdm2020 the held-out figures were the same without it, and training
-// stays within its time budget.)
+// then the word weight and the concentration weight chosen on dev. (A
+// second penalty, 1e-4, was tried on dev too until the concentration weight
+// took its fit: on tipdm2020 the held-out figures were the same without it,
+// and training stays within its time budget.)
 func DefaultConfig() Config {
 	return Config{Spec: features.DefaultSpec(), L2: 3e-5, WordWeights: []float64{1, 0.5},
 		ConcentrationWeights: []float64{0, features.DefaultSpec().ConcentrationWeight},
@@ -139,8 +140,9 @@ type prepared struct {
 	y      []int
 	vocab  *features.Vocabulary
 	// plain is the vocabulary with its plain IDF and conc each term's
-	// class concentration, to weigh the IDF anew for another concentration weight;
-	// both are nil when the vocabulary was given.
+	// class concentration, to weigh the IDF anew for another concentration
+	// weight; both are nil when the vocabulary was given (conc also when no
+	// positive concentration weight is to be tried).
 	plain   *features.Vocabulary
 	conc    []float32
 	text    []string // normalised training texts
@@ -199,9 +201,9 @@ func (d *prepared) withWordWeight(prep Preparer, w float64) *prepared {
 	return &e
 }
 
-// withConcentrationWeight returns the same data over the same terms with the IDF
-// weighed by concentration weight w, vectorised exactly as serving will vectorise
-// it.
+// withConcentrationWeight returns the same data over the same terms with
+// the IDF weighed by concentration weight w, vectorised exactly as serving
+// will vectorise it.
 func (d *prepared) withConcentrationWeight(prep Preparer, w float64) *prepared {
 	e := *d
 	e.spec.ConcentrationWeight = w

@@ -25,7 +25,7 @@ func runTrain(ctx context.Context, args []string) error {
 	out := fs.String("out", "", "directory to write the model bundle to")
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed recorded in the bundle and used for the bootstrap")
-	fs.Var((*l2Flag)(&cfg), "l2", "L2 penalty on the weights, or comma-separated penalties to choose from on dev")
+	fs.Var((*l2Flag)(&cfg), "l2", fmt.Sprintf("L2 penalty on the weights, or comma-separated penalties to choose from on dev (the default ones are chosen between only on a dev set of at least %d reports; with fewer, the first is used)", cfg.MinDevForL2Choice))
 	fs.Var((*floatsFlag)(&cfg.WordWeights), "word-weights", "comma-separated word-group weights to try on dev at the chosen penalty (one value fixes it)")
 	fs.Var((*floatsFlag)(&cfg.ConcentrationWeights), "concentration-weights", "comma-separated concentration weights to try on dev last (one value fixes it): a term's IDF is raised up to 1+weight times the more its training reports concentrate in one class")
 	fs.IntVar(&cfg.MaxIter, "max-iter", cfg.MaxIter, "maximum optimiser iterations")
@@ -70,6 +70,9 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", len(trainSet), len(devSet))
+	if len(cfg.L2Choices) > 1 && len(devSet) > 0 && len(devSet) < cfg.MinDevForL2Choice {
+		fmt.Fprintf(os.Stderr, "dev has fewer than %d reports, too few to choose the penalty: l2 %g\n", cfg.MinDevForL2Choice, cfg.L2Choices[0])
+	}
 	if n := len(trainSet) + len(devSet); *withUrgency && urgencies < n {
 		if urgencies == 0 {
 			fmt.Fprintln(os.Stderr, "no report carries an urgency: no urgency model (the dispatcher's rules will set urgency)")
@@ -229,7 +232,7 @@ func parseFloats(v string) ([]float64, error) {
 }
 
 // l2Flag sets a training configuration's L2 penalty, or the penalties to
-// choose from on dev.
+// choose from on dev (on a dev set of any size).
 type l2Flag train.Config
 
 func (f *l2Flag) String() string {
@@ -247,6 +250,7 @@ func (f *l2Flag) Set(v string) error {
 	if err != nil {
 		return err
 	}
-	f.L2, f.L2Choices = vals[0], vals
+	// Penalties the user lists are tried whatever the size of dev.
+	f.L2, f.L2Choices, f.MinDevForL2Choice = vals[0], vals, 0
 	return nil
 }

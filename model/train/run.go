@@ -103,7 +103,8 @@ func refitConfig(cfg Config, res *Result) Config {
 const refitIterationFactor = 2
 
 // trainBest chooses the L2 penalty, then the word weight, then the
-// concentration weight, on dev: it trains with each configured penalty,
+// concentration weight, on dev: it trains with each configured penalty
+// (the first alone when dev has fewer than MinDevForL2Choice reports),
 // then with each other word weight at the chosen penalty, then with each
 // other concentration weight at the chosen penalty and word weight, and keeps the model with
 // the best dev accuracy (the earlier one on a tie). It returns that model
@@ -111,6 +112,10 @@ const refitIterationFactor = 2
 func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.Trial, error) {
 	base := j.Config
 	l2s, weights, concentrationWeights := base.L2Choices, base.WordWeights, base.ConcentrationWeights
+	if len(l2s) > 1 && len(j.Dev) < base.MinDevForL2Choice {
+		l2s = l2s[:1]
+		base.L2 = l2s[0]
+	}
 	if len(weights) == 1 {
 		base.Spec.WordWeight = weights[0]
 	}

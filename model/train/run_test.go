@@ -111,7 +111,7 @@ func TestJobRecordsTheRefit(t *testing.T) {
 func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Patience = 10
-	cfg.L2Choices = []float64{3e-5, 1e-3}
+	cfg.L2Choices, cfg.MinDevForL2Choice = []float64{3e-5, 1e-3}, 0
 	cfg.WordWeights = []float64{1, 0.25, 4}
 	cfg.ConcentrationWeights = []float64{2, 0}
 	trainSet, devSet := noisyExamples(5, 300), noisyExamples(6, 120)
@@ -164,6 +164,38 @@ func TestJobChoosesTheWordWeightOnDev(t *testing.T) {
 	slices.Sort(accs)
 	if len(slices.Compact(accs)) < 2 {
 		t.Errorf("every trial scored the same on dev (%+v): the weights made no difference", tried)
+	}
+}
+
+// TestPenaltyIsChosenOnlyOnALargeEnoughDev checks that the penalties are
+// tried on a dev set of at least MinDevForL2Choice reports, and that with a
+// smaller one the first is used without a trial.
+func TestPenaltyIsChosenOnlyOnALargeEnoughDev(t *testing.T) {
+	trainSet, devSet := noisyExamples(5, 200), noisyExamples(6, 80)
+	for _, tt := range []struct {
+		minDev    int
+		wantTried []float64
+	}{
+		{len(devSet), []float64{1e-3, 3e-5}},
+		{len(devSet) + 1, nil}, // one configuration: no trial
+	} {
+		cfg := DefaultConfig()
+		cfg.Patience, cfg.WordWeights, cfg.ConcentrationWeights = 10, nil, nil
+		cfg.L2, cfg.L2Choices, cfg.MinDevForL2Choice = 1e-3, []float64{1e-3, 3e-5}, tt.minDev
+		b, err := Job{Config: cfg, Train: trainSet, Dev: devSet, AutoTarget: 0.9, Version: "test"}.Run(context.Background(), spacePreparer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tried []float64
+		for _, tr := range b.Manifest.Training.Tried {
+			tried = append(tried, tr.L2)
+		}
+		if !slices.Equal(tried, tt.wantTried) {
+			t.Errorf("at least %d dev reports to choose, %d given: tried penalties %v, want %v", tt.minDev, len(devSet), tried, tt.wantTried)
+		}
+		if l2 := b.Manifest.Training.L2; tt.wantTried == nil && l2 != cfg.L2Choices[0] {
+			t.Errorf("without a choice the bundle's l2 is %g, want the first, %g", l2, cfg.L2Choices[0])
+		}
 	}
 }
 

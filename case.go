@@ -241,15 +241,19 @@ func (c *Case) CreationNote() string {
 // Feedback is a dispatcher's confirmation or correction of a category: a
 // labelled example for the next training run.
 type Feedback struct {
-	CaseID    string    `json:"case_id"`
-	Title     string    `json:"title,omitempty"`
-	Text      string    `json:"text"`
-	Label     string    `json:"label"`
-	Predicted string    `json:"predicted"`
-	Corrected bool      `json:"corrected"`
-	Reviewer  string    `json:"reviewer"`
-	Note      string    `json:"note,omitempty"`
-	At        time.Time `json:"at"`
+	CaseID    string `json:"case_id"`
+	Title     string `json:"title,omitempty"`
+	Text      string `json:"text"`
+	Label     string `json:"label"`
+	Predicted string `json:"predicted"`
+	Corrected bool   `json:"corrected"`
+	Reviewer  string `json:"reviewer"`
+	Note      string `json:"note,omitempty"`
+	// Urgency is the urgency the reviewer set by hand (urgent, general or
+	// consult), or "" when the review left the decided one: only a person's
+	// urgency is a label to learn from.
+	Urgency string    `json:"urgency,omitempty"`
+	At      time.Time `json:"at"`
 }
 
 // ReviewStore is the part of the store the review queue needs.

@@ -17,6 +17,9 @@ type ReviewRequest struct {
 	LeadDept string `json:"lead_dept,omitempty"`
 	Note     string `json:"note,omitempty"`
 	Reviewer string `json:"reviewer,omitempty"`
+	// Urgency, when set (urgent, general or consult), overrides the urgency
+	// the new decision would get; the deadlines follow it.
+	Urgency string `json:"urgency,omitempty"`
 }
 
 // Redecide returns c's decision with the category set by a person: the
@@ -33,11 +36,18 @@ func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Ti
 			return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown department %q", req.LeadDept)
 		}
 	}
+	if u := datasets.Urgency(req.Urgency); req.Urgency != "" && !u.Valid() {
+		return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown urgency %q (urgent, general or consult)", req.Urgency)
+	}
 	dec := c.Decision
 	dec.Category, dec.CategoryName = cat.Code, cat.Name
 	dec.LeadDept, dec.Joint = cat.Lead, false
 	dec.CoDepts = slices.Clone(cat.Co)
 	urgency, prob, rules := reviewedUrgency(c, cat)
+	if req.Urgency != "" {
+		urgency, prob = datasets.Urgency(req.Urgency), 0
+		rules = []string{"人工指定紧急程度 " + urgency.Chinese()}
+	}
 	dec.Urgency, dec.UrgencyProbability = string(urgency), prob
 	dec.Rules = append(rules, "人工复核: "+reviewNote(c.Category, req))
 	if req.LeadDept != "" && req.LeadDept != dec.LeadDept {
@@ -90,7 +100,7 @@ func (s *Service) Review(ctx context.Context, store gridtriage.ReviewStore, id s
 		return nil, err
 	}
 	fb := gridtriage.Feedback{CaseID: id, Title: c.Title, Text: c.Text, Label: req.Label, Predicted: c.Category,
-		Corrected: req.Label != c.Category, Reviewer: req.Reviewer, Note: req.Note}
+		Corrected: req.Label != c.Category, Reviewer: req.Reviewer, Note: req.Note, Urgency: req.Urgency}
 	reviewed, err := store.Review(ctx, id, dec, fb)
 	if err == nil {
 		s.changed(reviewed)

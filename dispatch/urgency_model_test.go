@@ -65,8 +65,9 @@ func TestLearnedUrgency(t *testing.T) {
 }
 
 // TestReviewOfALearnedUrgency checks that a review confirming the category
-// keeps the urgency the model set, and that a correction, or an urgency
-// the rules set, is scored by the rules under the reviewed category.
+// keeps the urgency the model set, that a correction, or an urgency the
+// rules set, is scored by the rules under the reviewed category, and that an
+// urgency the reviewer sets overrides both, with its deadlines.
 func TestReviewOfALearnedUrgency(t *testing.T) {
 	d := newDispatcher(t)
 	const text = "路口那个井盖没了" // the rules: SZ02 urgent, SR01 general
@@ -74,23 +75,32 @@ func TestReviewOfALearnedUrgency(t *testing.T) {
 		name     string
 		dec      gridtriage.Decision
 		review   string
+		set      string // the reviewer's urgency
 		want     datasets.Urgency
 		wantProb float64
 	}{
-		{"model's, confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", datasets.Urgent, 0.8},
-		{"model's, corrected", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SZ02", datasets.Urgent, 0},
-		{"model's, corrected to a general category", gridtriage.Decision{Category: "SZ02", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", datasets.General, 0},
-		{"rules', confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent"}, "SR01", datasets.General, 0},
+		{"model's, confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", "", datasets.Urgent, 0.8},
+		{"model's, corrected", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SZ02", "", datasets.Urgent, 0},
+		{"model's, corrected to a general category", gridtriage.Decision{Category: "SZ02", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", "", datasets.General, 0},
+		{"rules', confirmed", gridtriage.Decision{Category: "SR01", Urgency: "urgent"}, "SR01", "", datasets.General, 0},
+		{"reviewer's, over the model's", gridtriage.Decision{Category: "SR01", Urgency: "urgent", UrgencyProbability: 0.8}, "SR01", "consult", datasets.Consult, 0},
+		{"reviewer's, over the rules' on a correction", gridtriage.Decision{Category: "SR01", Urgency: "general"}, "SZ02", "general", datasets.General, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &gridtriage.Case{Report: gridtriage.Report{Text: text}, Decision: tt.dec}
-			dec, err := d.Redecide(c, ReviewRequest{Label: tt.review}, now)
+			dec, err := d.Redecide(c, ReviewRequest{Label: tt.review, Urgency: tt.set}, now)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if dec.Urgency != string(tt.want) || dec.UrgencyProbability != tt.wantProb {
 				t.Errorf("urgency %s (model probability %g), want %s (%g); rules %v", dec.Urgency, dec.UrgencyProbability, tt.want, tt.wantProb, dec.Rules)
+			}
+			if manual := slices.Contains(dec.Rules, "人工指定紧急程度 "+tt.want.Chinese()); manual != (tt.set != "") {
+				t.Errorf("rules %v: the reviewer's urgency recorded %v, want %v", dec.Rules, manual, tt.set != "")
+			}
+			if dl := DefaultDeadlines()[tt.want]; !dec.ResolveBy.Equal(now.Add(dl.Resolve)) {
+				t.Errorf("resolve by %v, want +%v for %s", dec.ResolveBy, dl.Resolve, tt.want)
 			}
 		})
 	}

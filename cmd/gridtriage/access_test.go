@@ -344,7 +344,10 @@ func TestReviewPageSignInAndCSRF(t *testing.T) {
 	if csrf == nil || !strings.Contains(page, "case-"+id) {
 		t.Fatal("the signed-in page lacks the case or its CSRF token")
 	}
-	confirm := url.Values{"confirm": {c["category"].(string)}, "action": {"confirm"}}
+	if !strings.Contains(page, `name="urgency"`) {
+		t.Error("the page has no urgency choice")
+	}
+	confirm := url.Values{"confirm": {c["category"].(string)}, "action": {"confirm"}, "urgency": {"consult"}}
 	if r := post("/review/"+id, confirm, nil); r.StatusCode != 403 {
 		t.Errorf("form post without the CSRF token: %d, want 403", r.StatusCode)
 	}
@@ -356,8 +359,8 @@ func TestReviewPageSignInAndCSRF(t *testing.T) {
 		t.Errorf("form post with the token: %d, want 303", r.StatusCode)
 	}
 	_, got := call(t, ts, "GET", "/v1/cases/"+id, "")
-	if got["status"] != "dispatched" || got["reviewed_by"] != "dispatcher" {
-		t.Errorf("after the form: %v reviewed by %v", got["status"], got["reviewed_by"])
+	if got["status"] != "dispatched" || got["reviewed_by"] != "dispatcher" || got["urgency"] != "consult" {
+		t.Errorf("after the form: %v reviewed by %v, urgency %v (the form set consult)", got["status"], got["reviewed_by"], got["urgency"])
 	}
 	post("/review/logout", url.Values{"csrf": {csrf[1]}}, nil)
 	resp, _ = client.Get(ts.URL + "/review")

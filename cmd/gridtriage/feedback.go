@@ -19,6 +19,7 @@ type feedbackRecord struct {
 	Title     string `json:"title,omitempty"`
 	Text      string `json:"text"`
 	Label     string `json:"label"`
+	Urgency   string `json:"urgency,omitempty"` // set only when the reviewer set it
 	Predicted string `json:"predicted"`
 	Corrected bool   `json:"corrected"`
 	Reviewer  string `json:"reviewer"`
@@ -62,7 +63,7 @@ func writeFeedback(w io.Writer, list []gridtriage.Feedback) error {
 	for _, f := range list {
 		title, _ := privacy.Redact(f.Title)
 		text, _ := privacy.Redact(f.Text)
-		rec := feedbackRecord{ID: "fb-" + f.CaseID, Title: title, Text: text, Label: f.Label, Predicted: f.Predicted,
+		rec := feedbackRecord{ID: "fb-" + f.CaseID, Title: title, Text: text, Label: f.Label, Urgency: f.Urgency, Predicted: f.Predicted,
 			Corrected: f.Corrected, Reviewer: f.Reviewer, At: f.At.Format("2006-01-02T15:04:05Z07:00")}
 		if err := enc.Encode(rec); err != nil {
 			return err

@@ -81,7 +81,8 @@ func (s *server) renderPage(c *gin.Context, status int, name string, data any) {
 // reviewSubmit handles the page's form: confirm the model's category or
 // correct it, then show the queue again.
 func (s *server) reviewSubmit(c *gin.Context) {
-	req := dispatch.ReviewRequest{Label: c.PostForm("confirm"), Reviewer: principal(c).Name, Note: c.PostForm("note")}
+	req := dispatch.ReviewRequest{Label: c.PostForm("confirm"), Reviewer: principal(c).Name, Note: c.PostForm("note"),
+		Urgency: c.PostForm("urgency")}
 	if c.PostForm("action") == "correct" {
 		req.Label = c.PostForm("label")
 	}
@@ -93,7 +94,8 @@ func (s *server) reviewSubmit(c *gin.Context) {
 	case err != nil:
 		msg = "未能处理：" + unwrapMsg(err)
 	default:
-		msg = fmt.Sprintf("事件 %s 已按 %s（%s）分派给 %s", kase.ID, kase.CategoryName, kase.Category, kase.LeadDept)
+		msg = fmt.Sprintf("事件 %s 已按 %s（%s）分派给 %s，紧急程度 %s", kase.ID, kase.CategoryName, kase.Category, kase.LeadDept,
+			datasets.Urgency(kase.Urgency).Chinese())
 	}
 	c.Redirect(http.StatusSeeOther, "/review?msg="+urlEscape(msg))
 }

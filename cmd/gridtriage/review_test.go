@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -106,6 +107,8 @@ func TestReviewCorrectsAndDispatches(t *testing.T) {
 	}{
 		{`{"label":"NOPE","reviewer":"张"}`, 422},
 		{`{"label":"SZ02","lead_dept":"XX","reviewer":"张"}`, 422},
+		{`{"label":"SZ02","urgency":"soon","reviewer":"张"}`, 422},
+		{`{"label":"SZ02","urgency":"紧急","reviewer":"张"}`, 422},
 	} {
 		if code, out := call(t, ts, "POST", "/v1/review/"+id, bad.body); code != bad.want {
 			t.Errorf("review %s: %d %v, want %d", bad.body, code, out, bad.want)
@@ -155,7 +158,11 @@ func TestLearningLoop(t *testing.T) {
 		if code != 201 {
 			t.Fatal(code, c)
 		}
-		if code, out := call(t, ts, "POST", "/v1/review/"+c["id"].(string), fmt.Sprintf(`{"label":%q,"reviewer":"李调度"}`, labels[i])); code != 200 {
+		review := fmt.Sprintf(`{"label":%q,"reviewer":"李调度"}`, labels[i])
+		if i == 0 {
+			review = fmt.Sprintf(`{"label":%q,"urgency":"urgent","reviewer":"李调度"}`, labels[i])
+		}
+		if code, out := call(t, ts, "POST", "/v1/review/"+c["id"].(string), review); code != 200 {
 			t.Fatal(code, out)
 		}
 	}
@@ -169,6 +176,16 @@ func TestLearningLoop(t *testing.T) {
 		t.Fatalf("exported feedback is not training JSONL: %v", err)
 	} else if n := len(res.Records); n != len(texts) {
 		t.Fatalf("exported %d examples, want %d", n, len(texts))
+	}
+	// Only the urgency a reviewer set is a label: the first review's.
+	for i, line := range strings.Split(strings.TrimSpace(exported), "\n") {
+		var rec struct{ Urgency string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]string{true: "urgent"}[i == 0]; rec.Urgency != want {
+			t.Errorf("exported example %d has urgency %q, want %q", i, rec.Urgency, want)
+		}
 	}
 	retrained := filepath.Join(t.TempDir(), "retrained")
 	if _, err := capture(t, "", func() error {

@@ -60,8 +60,8 @@ func (d *DB) Review(ctx context.Context, id string, dec gridtriage.Decision, fb 
 		if err := d.auditChange(ctx, tx, id, fb.Label); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO feedback (case_id, title, text, label, predicted, corrected, reviewer, note, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, fb.Title, fb.Text, fb.Label, fb.Predicted, fb.Corrected, fb.Reviewer, fb.Note, formatTime(now))
+		_, err = tx.ExecContext(ctx, `INSERT INTO feedback (case_id, title, text, label, predicted, corrected, reviewer, note, urgency, at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, fb.Title, fb.Text, fb.Label, fb.Predicted, fb.Corrected, fb.Reviewer, fb.Note, fb.Urgency, formatTime(now))
 		return err
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (d *DB) Review(ctx context.Context, id string, dec gridtriage.Decision, fb 
 
 // Feedback implements gridtriage.ReviewStore.
 func (d *DB) Feedback(ctx context.Context) ([]gridtriage.Feedback, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT case_id, title, text, label, predicted, corrected, reviewer, note, at FROM feedback ORDER BY id`)
+	rows, err := d.db.QueryContext(ctx, `SELECT case_id, title, text, label, predicted, corrected, reviewer, note, urgency, at FROM feedback ORDER BY id`)
 	if err != nil {
 		return nil, gridtriage.E("feedback.List", gridtriage.KindInternal, err)
 	}
@@ -85,7 +85,7 @@ func (d *DB) Feedback(ctx context.Context) ([]gridtriage.Feedback, error) {
 	for rows.Next() {
 		var f gridtriage.Feedback
 		var at string
-		if err := rows.Scan(&f.CaseID, &f.Title, &f.Text, &f.Label, &f.Predicted, &f.Corrected, &f.Reviewer, &f.Note, &at); err != nil {
+		if err := rows.Scan(&f.CaseID, &f.Title, &f.Text, &f.Label, &f.Predicted, &f.Corrected, &f.Reviewer, &f.Note, &f.Urgency, &at); err != nil {
 			return nil, err
 		}
 		f.At = parseTime(at)

@@ -72,7 +72,7 @@ func correctedReview(t *testing.T, db *DB, ext string) (*gridtriage.Case, gridtr
 	}
 	dec := c.Decision
 	dec.Category, dec.LeadDept, dec.NeedsReview = "SZ02", "ZJ", false
-	fb := gridtriage.Feedback{CaseID: c.ID, Text: c.Text, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度"}
+	fb := gridtriage.Feedback{CaseID: c.ID, Text: c.Text, Label: "SZ02", Predicted: "QT01", Corrected: true, Reviewer: "张调度", Urgency: "urgent"}
 	return c, dec, fb
 }
 
@@ -91,7 +91,7 @@ func TestReviewOnlyOnce(t *testing.T) {
 		t.Errorf("second review: %v, want a conflict", err)
 	}
 	list, err := db.Feedback(ctx)
-	if err != nil || len(list) != 1 || !list[0].Corrected || list[0].Label != "SZ02" {
+	if err != nil || len(list) != 1 || !list[0].Corrected || list[0].Label != "SZ02" || list[0].Urgency != "urgent" {
 		t.Errorf("feedback %+v %v", list, err)
 	}
 }

@@ -45,7 +45,7 @@ model: $(MODEL_DIR)/manifest.json
 # The L2 penalty, word weight and concentration weight are the ones
 # `gridtriage train` chooses on the corpus's dev split when left to try them
 # (README, Training); they are fixed here so that `make model` fits once
-# instead of three times.
+# instead of four times.
 $(MODEL_DIR)/manifest.json: $(BIN) $(CORPUS)/train.jsonl $(CORPUS)/dev.jsonl
 	$(BIN) train --data $(CORPUS)/train.jsonl --dev $(CORPUS)/dev.jsonl --refit --seed 1 --l2 3e-5 --word-weights 0.5 --concentration-weights 0 --out $(MODEL_DIR)
 

@@ -36,7 +36,8 @@ func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Ti
 			return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown department %q", req.LeadDept)
 		}
 	}
-	if u := datasets.Urgency(req.Urgency); req.Urgency != "" && !u.Valid() {
+	manual := datasets.Urgency(req.Urgency)
+	if manual != "" && !manual.Valid() {
 		return gridtriage.Decision{}, gridtriage.Errorf(op, gridtriage.KindInvalid, "unknown urgency %q (urgent, general or consult)", req.Urgency)
 	}
 	dec := c.Decision
@@ -44,9 +45,9 @@ func (d *Dispatcher) Redecide(c *gridtriage.Case, req ReviewRequest, now time.Ti
 	dec.LeadDept, dec.Joint = cat.Lead, false
 	dec.CoDepts = slices.Clone(cat.Co)
 	urgency, prob, rules := reviewedUrgency(c, cat)
-	if req.Urgency != "" {
-		urgency, prob = datasets.Urgency(req.Urgency), 0
-		rules = []string{"人工指定紧急程度 " + urgency.Chinese()}
+	if manual != "" {
+		urgency, prob = manual, 0
+		rules = []string{"人工指定紧急程度 " + manual.Chinese()}
 	}
 	dec.Urgency, dec.UrgencyProbability = string(urgency), prob
 	dec.Rules = append(rules, "人工复核: "+reviewNote(c.Category, req))

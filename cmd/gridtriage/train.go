@@ -70,7 +70,7 @@ func runTrain(ctx context.Context, args []string) error {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", len(trainSet), len(devSet))
-	if len(cfg.L2Choices) > 1 && len(devSet) > 0 && len(devSet) < cfg.MinDevForL2Choice {
+	if len(cfg.L2Choices) > 1 && len(devSet) > 0 && !cfg.ChoosesL2(len(devSet)) {
 		fmt.Fprintf(os.Stderr, "dev has fewer than %d reports, too few to choose the penalty: l2 %g\n", cfg.MinDevForL2Choice, cfg.L2Choices[0])
 	}
 	if n := len(trainSet) + len(devSet); *withUrgency && urgencies < n {

@@ -112,7 +112,7 @@ const refitIterationFactor = 2
 func (j Job) trainBest(ctx context.Context, prep Preparer) (*Result, Config, []bundle.Trial, error) {
 	base := j.Config
 	l2s, weights, concentrationWeights := base.L2Choices, base.WordWeights, base.ConcentrationWeights
-	if len(l2s) > 1 && len(j.Dev) < base.MinDevForL2Choice {
+	if len(l2s) > 1 && !base.ChoosesL2(len(j.Dev)) {
 		l2s = l2s[:1]
 		base.L2 = l2s[0]
 	}

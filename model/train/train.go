@@ -87,6 +87,9 @@ func DefaultConfig() Config {
 		MaxIter:              300, Patience: 25, Balanced: true, Seed: 1, Loss: "squared_hinge"}
 }
 
+// Validate reports a configuration that cannot be trained: a bad feature
+// spec, or a word or concentration weight to try that a spec would not
+// accept (or a word weight of 0, which a spec reads as 1).
 func (c Config) Validate() error {
 	if err := c.Spec.Validate(); err != nil {
 		return err
@@ -99,11 +102,19 @@ func (c Config) Validate() error {
 		}
 	}
 	for _, w := range c.ConcentrationWeights {
-		if !(w >= 0 && w <= 10) {
+		s := c.Spec
+		s.ConcentrationWeight = w
+		if err := s.Validate(); err != nil {
 			return fmt.Errorf("concentration weight %g is not within [0, 10]", w)
 		}
 	}
 	return nil
+}
+
+// ChoosesL2 reports whether Job.Run chooses among L2Choices on a dev set of
+// devReports reports: there are several and dev is large enough.
+func (c Config) ChoosesL2(devReports int) bool {
+	return len(c.L2Choices) > 1 && devReports >= c.MinDevForL2Choice
 }
 
 // Progress reports one optimiser iteration.

@@ -136,10 +136,11 @@ func (m *Model) Vectorize(text string) features.Vector {
 }
 
 // Classify implements classify.Classifier. A batch of more than
-// ort.MaxRunBatch texts is classified in chunks of that size on up to
-// GOMAXPROCS goroutines; each chunk is scored by one ONNX Runtime call, the
-// one Predict would make for it, so the result does not depend on the
-// number of goroutines.
+// ort.MaxRunBatch texts is vectorised and scored in chunks on up to
+// GOMAXPROCS goroutines. Its reports are scored in order of their number of
+// features, so that each ONNX Runtime call pads its reports to about the same
+// width; the order depends only on the batch, so the result does not depend
+// on the number of goroutines.
 func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify.Prediction, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
@@ -157,11 +158,47 @@ func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify
 	return out, nil
 }
 
-// classifyChunks classifies texts into out chunk by chunk, on up to
-// GOMAXPROCS goroutines, and returns the error of the first chunk that
-// failed.
+// classifyChunks classifies texts into out: it vectorises them, then scores
+// them ort.MaxRunBatch at a time in order of their number of features, each
+// step on up to GOMAXPROCS goroutines.
 func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out []classify.Prediction) error {
-	chunks := (len(texts) + ort.MaxRunBatch - 1) / ort.MaxRunBatch
+	vecs := make([]features.Vector, len(texts))
+	err := inParallel(ctx, len(texts), func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			vecs[i] = m.Vectorize(texts[i])
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	order := make([]int, len(vecs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(vecs[a].Len(), vecs[b].Len()) })
+	return inParallel(ctx, len(order), func(lo, hi int) error {
+		chunk := make([]features.Vector, hi-lo)
+		for j, i := range order[lo:hi] {
+			chunk[j] = vecs[i]
+		}
+		probs, err := m.Predict(chunk)
+		if err != nil {
+			return err
+		}
+		for j, i := range order[lo:hi] {
+			out[i] = m.prediction(probs[j], k)
+			out[i].Reasons = m.reasons(vecs[i], out[i].Label, 5)
+		}
+		return nil
+	})
+}
+
+// inParallel calls do for each chunk [lo, hi) of ort.MaxRunBatch of n items
+// on up to GOMAXPROCS goroutines, and returns the error of the first chunk
+// that failed.
+func inParallel(ctx context.Context, n int, do func(lo, hi int) error) error {
+	chunks := (n + ort.MaxRunBatch - 1) / ort.MaxRunBatch
 	errs := make([]error, chunks)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -172,8 +209,7 @@ func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out [
 					errs[c] = gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
 					return
 				}
-				lo, hi := c*ort.MaxRunBatch, min((c+1)*ort.MaxRunBatch, len(texts))
-				errs[c] = m.classifyChunk(texts[lo:hi], k, out[lo:hi])
+				errs[c] = do(c*ort.MaxRunBatch, min((c+1)*ort.MaxRunBatch, n))
 			}
 		})
 	}

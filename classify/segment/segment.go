@@ -86,10 +86,20 @@ func hasASCIIUpper(s string) bool {
 
 // isWord reports whether w has at least one letter or digit.
 func isWord(w string) bool {
-	return strings.IndexFunc(w, func(r rune) bool {
-		return unicode.IsLetter(r) || unicode.IsDigit(r)
-	}) >= 0
+	for _, r := range w {
+		// Han characters, most of the words, skip the table search.
+		if firstHan <= r && r <= lastHan || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
 }
+
+// The CJK Unified Ideographs block, all letters.
+const (
+	firstHan = 0x4E00
+	lastHan  = 0x9FFF
+)
 
 // DomainTerms lists the terms of the domain dictionary.
 func DomainTerms() []string {

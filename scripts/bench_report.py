@@ -82,8 +82,9 @@ p("Training times include reading the data, building the vocabulary and vectors,
 p("## Speed\n")
 p("In-process, `gridtriage bench` (model: the corpus model; short = tipdm2020_titles dev texts ≤ 60 characters, "
   "long = tipdm2020 dev texts of 200–400 characters), one report per call and, for the short texts, also 256 per "
-  "call (`--batch 256`) as the peer predicts a whole array at once. A call of more than 64 reports classifies its "
-  "64-report chunks on all cores, so the batched run uses all cores even from one goroutine. Latencies are per call:\n")
+  "call (`--batch 256`) as the peer predicts a whole array at once. A call of more than 64 reports vectorises them 64 at a time on all cores, then "
+  "scores them 64 at a time on all cores in order of their feature counts (so each ONNX Runtime call pads little), "
+  "so the batched run uses all cores even from one goroutine. Latencies are per call:\n")
 p("| reports | per call | goroutines | reports/s | p50 (µs) | p99 (µs) |")
 p("|---|---|---|---|---|---|")
 short = j("bench_short.json") + j("bench_short_batch.json")

@@ -187,8 +187,7 @@ func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out [
 			return err
 		}
 		for j, i := range order[lo:hi] {
-			out[i] = m.prediction(probs[j], k)
-			out[i].Reasons = m.reasons(vecs[i], out[i].Label, 5)
+			out[i] = m.explained(probs[j], vecs[i], k)
 		}
 		return nil
 	})
@@ -233,10 +232,17 @@ func (m *Model) classifyChunk(texts []string, k int, out []classify.Prediction) 
 		return err
 	}
 	for i, p := range probs {
-		out[i] = m.prediction(p, k)
-		out[i].Reasons = m.reasons(vecs[i], out[i].Label, 5)
+		out[i] = m.explained(p, vecs[i], k)
 	}
 	return nil
+}
+
+// explained ranks the probabilities p of the report with vector v and names
+// the words behind its label.
+func (m *Model) explained(p []float32, v features.Vector, k int) classify.Prediction {
+	pr := m.prediction(p, k)
+	pr.Reasons = m.reasons(v, pr.Label, 5)
+	return pr
 }
 
 // prediction ranks the probabilities of one report.

@@ -34,12 +34,23 @@ def mem_gib():
 
 
 go = subprocess.run(["go", "version"], capture_output=True, text=True).stdout.strip()
+
+
+def commit():
+    """The commit measured, and whether the tree had other changes than this report."""
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--", ".", ":!BENCHMARKS.md"],
+                           capture_output=True, text=True).stdout.strip()
+    return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
+
+
 out = []
 p = out.append
 p("# Benchmarks\n")
 p("Every figure here was measured by `make bench` (`scripts/bench.sh`), gridtriage and its peers in the same run "
   "on this machine:\n")
-p(f"- CPU: {cpu()}, {os.cpu_count()} cores; memory {mem_gib():.0f} GiB; {go}; ONNX Runtime 1.24.3 (npm onnxruntime-node)\n")
+p(f"- CPU: {cpu()}, {os.cpu_count()} cores; memory {mem_gib():.0f} GiB; {go}; ONNX Runtime 1.24.3 (npm onnxruntime-node)")
+p(f"- code: commit {commit()}\n")
 p("## Accuracy\n")
 p("gridtriage trains with `gridtriage train --data TRAIN --dev DEV --refit=false` (the train-only model; the default "
   "command then refits on train+dev, which cannot be scored on dev) and is scored with `gridtriage eval`; the peers "

@@ -189,9 +189,11 @@ func (d *DB) Transition(ctx context.Context, id string, to gridtriage.Status, ac
 	return d.Get(ctx, id)
 }
 
-// OpenLoad implements gridtriage.CaseStore.
+// OpenLoad implements gridtriage.CaseStore. It reads the counts that the
+// open_load table's triggers keep, one row per department, instead of
+// counting the open cases.
 func (d *DB) OpenLoad(ctx context.Context) (map[string]int, error) {
-	rows, err := d.db.QueryContext(ctx, `SELECT lead_dept, COUNT(*) FROM cases WHERE status IN ('received','dispatched','accepted') GROUP BY lead_dept`)
+	rows, err := d.db.QueryContext(ctx, `SELECT lead_dept, open_cases FROM open_load WHERE open_cases > 0`)
 	if err != nil {
 		return nil, gridtriage.E("cases.OpenLoad", gridtriage.KindInternal, err)
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
@@ -143,4 +144,104 @@ func TestReopenKeepsData(t *testing.T) {
 	if got, err := db.Get(ctx, c.ID); err != nil || got.ExternalID != "durable" {
 		t.Fatalf("after reopen: %v %v", got, err)
 	}
+}
+
+// openCount counts db's open cases per lead department case by case, the
+// way OpenLoad's counts must add up.
+func openCount(t *testing.T, db *DB) map[string]int {
+	t.Helper()
+	want := map[string]int{}
+	err := db.All(context.Background(), func(c *gridtriage.Case) error {
+		if c.Status.Open() {
+			want[c.LeadDept]++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+func checkOpenLoad(t *testing.T, db *DB, step string, want map[string]int) {
+	t.Helper()
+	got, err := db.OpenLoad(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted := openCount(t, db); !maps.Equal(want, counted) {
+		t.Fatalf("%s: the test expects %v but the cases count %v", step, want, counted)
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("%s: OpenLoad %v, want %v", step, got, want)
+	}
+}
+
+// TestOpenLoadFollowsTheCases checks the trigger-kept counts through a
+// case's life: creation, a review that moves it to another department,
+// transitions out of the open statuses, duplicates and repeated creates.
+func TestOpenLoadFollowsTheCases(t *testing.T) {
+	db := openTest(t)
+	ctx := context.Background()
+	checkOpenLoad(t, db, "empty", map[string]int{})
+	var ids []string
+	for _, ext := range []string{"a", "b", "c"} {
+		c, _, err := db.Create(ctx, newCase(ext, "general", time.Now(), 0.5, false))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, c.ID)
+	}
+	checkOpenLoad(t, db, "three dispatched", map[string]int{"JD": 3})
+	r, dec, fb := correctedReview(t, db, "reviewed")
+	checkOpenLoad(t, db, "one waiting for review", map[string]int{"JD": 4})
+	if _, err := db.Review(ctx, r.ID, dec, fb); err != nil {
+		t.Fatal(err)
+	}
+	checkOpenLoad(t, db, "review moved it to ZJ", map[string]int{"JD": 3, "ZJ": 1})
+	for _, to := range []gridtriage.Status{gridtriage.StatusAccepted, gridtriage.StatusResolved, gridtriage.StatusVerified} {
+		if _, err := db.Transition(ctx, ids[0], to, "x", "", 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	checkOpenLoad(t, db, "one resolved", map[string]int{"JD": 2, "ZJ": 1})
+	dup := newCase("dup", "general", time.Now(), 0.5, false)
+	dup.Status, dup.DuplicateOf = gridtriage.StatusDuplicate, ids[1]
+	if _, _, err := db.Create(ctx, dup); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := db.Create(ctx, newCase("b", "urgent", time.Now(), 0.5, false)); err != nil {
+		t.Fatal(err)
+	}
+	checkOpenLoad(t, db, "a duplicate and a repeated report", map[string]int{"JD": 2, "ZJ": 1})
+}
+
+// TestOpenLoadCountsAnOlderStore opens a store whose open cases predate the
+// counts: the migration that adds them must count those cases.
+func TestOpenLoadCountsAnOlderStore(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	db, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ext := range []string{"a", "b"} {
+		if _, _, err := db.Create(ctx, newCase(ext, "general", time.Now(), 0.5, ext == "b")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Back to the schema before the counts, keeping the cases.
+	for _, stmt := range []string{"DROP TRIGGER open_load_insert", "DROP TRIGGER open_load_leave", "DROP TRIGGER open_load_enter",
+		"DROP TRIGGER open_load_delete", "DROP TABLE open_load", "DELETE FROM schema_migrations WHERE version = 6"} {
+		if _, err := db.db.ExecContext(ctx, stmt); err != nil {
+			t.Fatal(stmt, err)
+		}
+	}
+	db.Close()
+	db, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	checkOpenLoad(t, db, "after the upgrade", map[string]int{"JD": 2})
 }

@@ -60,10 +60,15 @@ func runServe(ctx context.Context, args []string) error {
 	fs.IntVar(&cfg.burst, "burst", 100, "requests a token may send at once above its rate")
 	fs.IntVar(&cfg.maxInFlight, "max-inflight", 64, "model-bound requests served at once; more are refused with 503")
 	fs.BoolVar(&cfg.accessLog, "access-log", true, "log one line per request (never bodies or queries)")
+	memoryLimit := fs.Int("memory-limit-mib", defaultMemoryLimitMiB, "soft limit on the Go runtime's memory in MiB, near which the garbage collector works harder (0: none; $GOMEMLIMIT, when set, wins)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the server's whole run to this file, closed on shutdown (go tool pprof)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *memoryLimit < 0 {
+		return usageErr("serve needs --memory-limit-mib of at least 0")
+	}
+	applyMemoryLimit(*memoryLimit)
 	stopProfile, err := startCPUProfile(*cpuProfile)
 	if err != nil {
 		return err
@@ -78,6 +83,19 @@ func runServe(ctx context.Context, args []string) error {
 	}
 	defer cleanup()
 	return listenAndServe(ctx, cfg, srv)
+}
+
+// defaultMemoryLimitMiB bounds the Go heap's growth between collections:
+// the default model's live heap is about 90 MiB, and without a limit the
+// heap of a server under load grew to twice that and more.
+const defaultMemoryLimitMiB = 200
+
+// applyMemoryLimit sets the Go runtime's soft memory limit to mib MiB,
+// unless mib is 0 or $GOMEMLIMIT has set one.
+func applyMemoryLimit(mib int) {
+	if mib > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(int64(mib) << 20)
+	}
 }
 
 // newServer opens the store and the model and wires the services.

@@ -150,19 +150,21 @@ func TestReopenKeepsData(t *testing.T) {
 // way OpenLoad's counts must add up.
 func openCount(t *testing.T, db *DB) map[string]int {
 	t.Helper()
-	want := map[string]int{}
+	counts := map[string]int{}
 	err := db.All(context.Background(), func(c *gridtriage.Case) error {
 		if c.Status.Open() {
-			want[c.LeadDept]++
+			counts[c.LeadDept]++
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return want
+	return counts
 }
 
+// checkOpenLoad fails the test unless OpenLoad gives want, which the
+// test's own count of the cases must give too, after the step named.
 func checkOpenLoad(t *testing.T, db *DB, step string, want map[string]int) {
 	t.Helper()
 	got, err := db.OpenLoad(context.Background())

@@ -12,7 +12,14 @@ import (
 
 func openTest(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), t.TempDir())
+	return openAt(t, t.TempDir())
+}
+
+// openAt opens the store in dir, closed when the test ends (a store the
+// test closed itself is closed again harmlessly).
+func openAt(t *testing.T, dir string) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,20 +134,13 @@ func TestIdempotentCreateAndTransitions(t *testing.T) {
 func TestReopenKeepsData(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, dir)
 	c, _, err := db.Create(ctx, newCase("durable", "general", time.Now(), 0.5, false))
 	if err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(ctx, dir) // migrations run again without harm
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = openAt(t, dir) // migrations run again without harm
 	if got, err := db.Get(ctx, c.ID); err != nil || got.ExternalID != "durable" {
 		t.Fatalf("after reopen: %v %v", got, err)
 	}
@@ -223,10 +223,7 @@ func TestOpenLoadFollowsTheCases(t *testing.T) {
 func TestOpenLoadCountsAnOlderStore(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
-	db, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := openAt(t, dir)
 	for _, ext := range []string{"a", "b"} {
 		if _, _, err := db.Create(ctx, newCase(ext, "general", time.Now(), 0.5, ext == "b")); err != nil {
 			t.Fatal(err)
@@ -240,10 +237,6 @@ func TestOpenLoadCountsAnOlderStore(t *testing.T) {
 		}
 	}
 	db.Close()
-	db, err = Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = openAt(t, dir)
 	checkOpenLoad(t, db, "after the upgrade", map[string]int{"JD": 2})
 }

@@ -61,20 +61,7 @@ func (s *Service) CreateCase(ctx context.Context, r gridtriage.Report, owner str
 		return nil, false, err
 	}
 	defer release()
-	preds, err := m.Classify(ctx, []string{r.Input()}, 3)
-	if err != nil {
-		return nil, false, err
-	}
-	if scorer, ok := m.(classify.UrgencyScorer); ok {
-		urgency, err := scorer.Urgency(ctx, []string{r.Input()})
-		if err != nil {
-			return nil, false, err
-		}
-		if urgency != nil {
-			preds[0].Urgency = urgency[0]
-		}
-	}
-	dec, err := s.decide(ctx, m, r, preds[0])
+	dec, err := s.decideWith(ctx, m, r)
 	if err != nil {
 		return nil, false, err
 	}
@@ -135,6 +122,42 @@ func (s *Service) changed(c *gridtriage.Case) {
 	if s.Changed != nil && c != nil {
 		s.Changed(c)
 	}
+}
+
+// Decide returns the decision a case for r would get now, without storing
+// anything or looking for a case it repeats: a preview of dispatch.
+func (s *Service) Decide(ctx context.Context, r gridtriage.Report) (gridtriage.Decision, error) {
+	if err := r.Validate(); err != nil {
+		return gridtriage.Decision{}, err
+	}
+	if r.ReportedAt.IsZero() {
+		r.ReportedAt = s.Now().UTC()
+	}
+	m, release, err := s.Model()
+	if err != nil {
+		return gridtriage.Decision{}, err
+	}
+	defer release()
+	return s.decideWith(ctx, m, r)
+}
+
+// decideWith classifies r with m, scores its urgency when m has an urgency
+// model, and dispatches it.
+func (s *Service) decideWith(ctx context.Context, m Model, r gridtriage.Report) (gridtriage.Decision, error) {
+	preds, err := m.Classify(ctx, []string{r.Input()}, 3)
+	if err != nil {
+		return gridtriage.Decision{}, err
+	}
+	if scorer, ok := m.(classify.UrgencyScorer); ok {
+		urgency, err := scorer.Urgency(ctx, []string{r.Input()})
+		if err != nil {
+			return gridtriage.Decision{}, err
+		}
+		if urgency != nil {
+			preds[0].Urgency = urgency[0]
+		}
+	}
+	return s.decide(ctx, m, r, preds[0])
 }
 
 func (s *Service) decide(ctx context.Context, m Model, r gridtriage.Report, p classify.Prediction) (gridtriage.Decision, error) {

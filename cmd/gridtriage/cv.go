@@ -40,6 +40,7 @@ func runCV(ctx context.Context, args []string) error {
 	cfg := train.DefaultConfig()
 	fs.Int64Var(&cfg.Seed, "seed", cfg.Seed, "seed of the fold assignment")
 	fs.Float64Var(&cfg.L2, "l2", cfg.L2, "L2 penalty on the weights")
+	fs.StringVar(&cfg.Loss, "loss", cfg.Loss, "training loss: squared_hinge (one-vs-rest, as a linear SVM) or logistic")
 	specFlags(fs, &cfg.Spec)
 	cfg.Spec.WordWeight = cfg.Spec.WordScale()
 	fs.Var((*weightFlag)(&cfg.Spec.WordWeight), "word-weight", "weight of the word n-gram group against the character n-grams")

@@ -32,6 +32,11 @@ type classifyResult struct {
 	Probability float64           `json:"probability"`
 	Top         []classify.Scored `json:"top"`
 	Reasons     []classify.Reason `json:"reasons,omitempty"`
+	// Urgency is the urgency model's most probable urgency, when the
+	// bundle has one (a case's urgency also weighs escalation cues: see
+	// POST /v1/dispatch).
+	Urgency            string  `json:"urgency,omitempty"`
+	UrgencyProbability float64 `json:"urgency_probability,omitempty"`
 }
 
 // classify handles POST /v1/classify: one report, or a batch under
@@ -69,16 +74,26 @@ func (s *server) classify(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
+	urgency, err := m.Urgency(c.Request.Context(), texts)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
 	results := make([]classifyResult, len(preds))
 	for i, p := range preds {
 		results[i] = classifyResult{Label: p.Label, Name: p.Name, Probability: p.Probability, Top: p.Top, Reasons: p.Reasons}
+		if urgency != nil {
+			results[i].Urgency, results[i].UrgencyProbability = urgency[i][0].Label, urgency[i][0].Probability
+		}
 	}
 	if batch {
 		c.JSON(http.StatusOK, gin.H{"model_version": m.Version(), "results": results})
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"model_version": m.Version(), "label": results[0].Label, "name": results[0].Name,
-		"probability": results[0].Probability, "top": results[0].Top, "reasons": results[0].Reasons})
+	c.JSON(http.StatusOK, struct {
+		ModelVersion string `json:"model_version"`
+		classifyResult
+	}{m.Version(), results[0]})
 }
 
 // checkBatch validates the reports of a classify request.
@@ -163,6 +178,22 @@ func (s *server) createCase(c *gin.Context) {
 		c.Header("Location", "/v1/cases/"+kase.ID)
 	}
 	c.JSON(status, kase)
+}
+
+// dispatchPreview handles POST /v1/dispatch: the decision a case for the
+// report would get now (category, departments, urgency, deadlines, review),
+// with nothing stored; external_id is not needed.
+func (s *server) dispatchPreview(c *gin.Context) {
+	var r gridtriage.Report
+	if !decodeJSON(c, &r) {
+		return
+	}
+	dec, err := s.cases.Decide(c.Request.Context(), r)
+	if err != nil {
+		writeError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, dec)
 }
 
 // getCase handles GET /v1/cases/{id}. A platform caller sees only its own

@@ -43,6 +43,7 @@ func routes() []route {
 		{"GET", "/v1/metrics", bearer, analysts, false, (*server).metrics},
 		{"GET", "/v1/feedback", bearer, analysts, false, (*server).exportFeedback},
 		{"POST", "/v1/admin/model/reload", bearer, analysts, false, (*server).reloadModel},
+		{"POST", "/v1/dispatch", bearer, []auth.Role{auth.Platform, auth.Dispatcher, auth.Analyst}, true, (*server).dispatchPreview},
 		{"POST", "/v1/cases", bearer, platform, true, (*server).createCase},
 		{"GET", "/v1/cases", bearer, []auth.Role{auth.Platform, auth.Dispatcher}, false, (*server).listCases},
 		{"GET", "/v1/cases/search", bearer, dispatchers, false, (*server).searchCases},

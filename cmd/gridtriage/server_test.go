@@ -75,6 +75,9 @@ func TestClassifyEndpoint(t *testing.T) {
 	if top := out["top"].([]any); len(top) != 3 {
 		t.Errorf("top has %d entries, want 3", len(top))
 	}
+	if p, _ := out["urgency_probability"].(float64); out["urgency"] != "urgent" || p <= 0.5 || p > 1 {
+		t.Errorf("urgency %v (%v), want urgent above 0.5", out["urgency"], out["urgency_probability"])
+	}
 	code, out = call(t, ts, "POST", "/v1/classify", `{"reports":[{"text":"楼道里有人给电动车充电"},{"title":"欠薪","text":"老板拖欠我们三个月工资不给"}],"top_k":5}`)
 	if code != 200 {
 		t.Fatalf("batch classify: %d %v", code, out)
@@ -85,6 +88,33 @@ func TestClassifyEndpoint(t *testing.T) {
 	}
 	if top := results[0].(map[string]any)["top"].([]any); len(top) != 5 {
 		t.Errorf("top_k 5 gave %d", len(top))
+	}
+}
+
+// TestDispatchPreview checks that POST /v1/dispatch decides like a case
+// would be decided, stores nothing and refuses an empty report.
+func TestDispatchPreview(t *testing.T) {
+	ts, _ := testServer(t)
+	body := `{"text":"小区门口的井盖没了，晚上路过很危险","grid_id":"G-0101","reported_at":"2026-11-28T08:00:00Z"}`
+	code, d := callAs(t, ts, auth.Platform, "POST", "/v1/dispatch", body)
+	if code != 200 {
+		t.Fatalf("dispatch: %d %v", code, d)
+	}
+	if d["category"] != "SZ02" || d["lead_dept"] != "ZJ" || d["urgency"] != "urgent" || d["street"] != "城关街道" {
+		t.Errorf("decision %v", d)
+	}
+	if d["dispatch_by"] != "2026-11-28T08:05:00Z" || d["resolve_by"] != "2026-11-28T10:00:00Z" {
+		t.Errorf("deadlines %v / %v, want 08:05 and 10:00", d["dispatch_by"], d["resolve_by"])
+	}
+	if _, ok := d["id"]; ok {
+		t.Errorf("a preview has a case id: %v", d)
+	}
+	code, list := call(t, ts, "GET", "/v1/cases", "")
+	if cases, _ := list["cases"].([]any); code != 200 || len(cases) != 0 {
+		t.Errorf("after a preview GET /v1/cases gives %d %v, want no cases", code, list)
+	}
+	if code, _ := call(t, ts, "POST", "/v1/dispatch", `{"text":"  "}`); code != 422 {
+		t.Errorf("empty report: %d, want 422", code)
 	}
 }
 

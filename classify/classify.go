@@ -28,7 +28,7 @@ type Prediction struct {
 	ModelVersion string   `json:"model_version"`
 	Reasons      []Reason `json:"reasons,omitempty"`
 	// Urgency holds the report's urgencies, most probable first, when an
-	// urgency model scored it (UrgencyScorer); nil otherwise.
+	// urgency model scored it (UrgencyClassifier); nil otherwise.
 	Urgency []Scored `json:"urgency,omitempty"`
 	// Probabilities holds every label's probability, in the model's label
 	// order; it is not serialised.
@@ -44,12 +44,15 @@ type Classifier interface {
 	Labels() []string
 }
 
-// UrgencyScorer scores how urgent reports are.
-type UrgencyScorer interface {
-	// Urgency returns each text's urgencies (urgent, general, consult) with
-	// their probabilities, most probable first, or nil when the scorer's
-	// model has no urgency model.
-	Urgency(ctx context.Context, texts []string) ([][]Scored, error)
+// UrgencyClassifier is a Classifier that also scores how urgent reports
+// are, in the same pass.
+type UrgencyClassifier interface {
+	Classifier
+	// ClassifyWithUrgency is Classify with each prediction's Urgency set to
+	// the report's urgencies (urgent, general, consult) with their
+	// probabilities, most probable first; Urgency stays nil when the
+	// classifier has no urgency model.
+	ClassifyWithUrgency(ctx context.Context, texts []string, k int) ([]Prediction, error)
 }
 
 // Namer gives the display name of a label, or "" when it has none.

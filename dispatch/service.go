@@ -144,18 +144,13 @@ func (s *Service) Decide(ctx context.Context, r gridtriage.Report) (gridtriage.D
 // decideWith classifies r with m, scores its urgency when m has an urgency
 // model, and dispatches it.
 func (s *Service) decideWith(ctx context.Context, m Model, r gridtriage.Report) (gridtriage.Decision, error) {
-	preds, err := m.Classify(ctx, []string{r.Input()}, 3)
+	classifyReports := m.Classify
+	if uc, ok := m.(classify.UrgencyClassifier); ok {
+		classifyReports = uc.ClassifyWithUrgency
+	}
+	preds, err := classifyReports(ctx, []string{r.Input()}, 3)
 	if err != nil {
 		return gridtriage.Decision{}, err
-	}
-	if scorer, ok := m.(classify.UrgencyScorer); ok {
-		urgency, err := scorer.Urgency(ctx, []string{r.Input()})
-		if err != nil {
-			return gridtriage.Decision{}, err
-		}
-		if urgency != nil {
-			preds[0].Urgency = urgency[0]
-		}
 	}
 	return s.decide(ctx, m, r, preds[0])
 }

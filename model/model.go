@@ -142,15 +142,30 @@ func (m *Model) Vectorize(text string) features.Vector {
 // width; the order depends only on the batch, so the result does not depend
 // on the number of goroutines.
 func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify.Prediction, error) {
+	return m.classify(ctx, texts, k, false)
+}
+
+// ClassifyWithUrgency implements classify.UrgencyClassifier: Classify, with
+// each prediction's Urgency filled from the bundle's urgency model when it
+// has one. Each text is vectorised once for both models.
+func (m *Model) ClassifyWithUrgency(ctx context.Context, texts []string, k int) ([]classify.Prediction, error) {
+	return m.classify(ctx, texts, k, m.urgency != nil)
+}
+
+func (m *Model) classify(ctx context.Context, texts []string, k int, urgency bool) ([]classify.Prediction, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, gridtriage.E("model.Classify", gridtriage.KindUnavailable, err)
 	}
 	out := make([]classify.Prediction, len(texts))
 	var err error
 	if len(texts) <= ort.MaxRunBatch {
-		err = m.classifyChunk(texts, k, out)
+		vecs := make([]features.Vector, len(texts))
+		for i, t := range texts {
+			vecs[i] = m.Vectorize(t)
+		}
+		err = m.score(vecs, k, urgency, out)
 	} else {
-		err = m.classifyChunks(ctx, texts, k, out)
+		err = m.classifyChunks(ctx, texts, k, urgency, out)
 	}
 	if err != nil {
 		return nil, err
@@ -161,7 +176,7 @@ func (m *Model) Classify(ctx context.Context, texts []string, k int) ([]classify
 // classifyChunks classifies texts into out: it vectorises them, then scores
 // them ort.MaxRunBatch at a time in order of their number of features, each
 // step on up to GOMAXPROCS goroutines.
-func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out []classify.Prediction) error {
+func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, urgency bool, out []classify.Prediction) error {
 	vecs := make([]features.Vector, len(texts))
 	err := inParallel(ctx, len(texts), func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
@@ -182,12 +197,12 @@ func (m *Model) classifyChunks(ctx context.Context, texts []string, k int, out [
 		for j, i := range order[lo:hi] {
 			chunk[j] = vecs[i]
 		}
-		probs, err := m.Predict(chunk)
-		if err != nil {
+		preds := make([]classify.Prediction, len(chunk))
+		if err := m.score(chunk, k, urgency, preds); err != nil {
 			return err
 		}
 		for j, i := range order[lo:hi] {
-			out[i] = m.explained(probs[j], vecs[i], k)
+			out[i] = preds[j]
 		}
 		return nil
 	})
@@ -221,18 +236,25 @@ func inParallel(ctx context.Context, n int, do func(lo, hi int) error) error {
 	return nil
 }
 
-// classifyChunk classifies texts, at most ort.MaxRunBatch of them, into out.
-func (m *Model) classifyChunk(texts []string, k int, out []classify.Prediction) error {
-	vecs := make([]features.Vector, len(texts))
-	for i, t := range texts {
-		vecs[i] = m.Vectorize(t)
-	}
+// score scores vecs, at most ort.MaxRunBatch of them, into out, with the
+// urgency model too when urgency is set.
+func (m *Model) score(vecs []features.Vector, k int, urgency bool, out []classify.Prediction) error {
 	probs, err := m.Predict(vecs)
 	if err != nil {
 		return err
 	}
 	for i, p := range probs {
 		out[i] = m.explained(p, vecs[i], k)
+	}
+	if !urgency {
+		return nil
+	}
+	uprobs, err := m.urgency.Predict(vecs)
+	if err != nil {
+		return err
+	}
+	for i, p := range uprobs {
+		out[i].Urgency = m.urgencies(p)
 	}
 	return nil
 }

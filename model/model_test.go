@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/gridtriage/gridtriage/classify"
 	"github.com/gridtriage/gridtriage/classify/analysis"
 	"github.com/gridtriage/gridtriage/datasets/jsonl"
 	"github.com/gridtriage/gridtriage/model"
@@ -153,7 +154,8 @@ func TestONNXParity(t *testing.T) {
 }
 
 // TestUrgencyParity checks the urgency model on ONNX Runtime against the Go
-// reference scorer of its stored weights on the whole corpus test split.
+// reference scorer of its stored weights on the whole corpus test split,
+// scored by ClassifyWithUrgency, whose categories must be Classify's.
 func TestUrgencyParity(t *testing.T) {
 	dir, b := corpusBundle(t)
 	if b.Urgency == nil {
@@ -176,12 +178,22 @@ func TestUrgencyParity(t *testing.T) {
 	ref := w.Model(b.Manifest.Urgency.Labels)
 	recs := readSplit(t, "test")
 	texts := splitTexts(t, "test")
-	got, err := m.Urgency(context.Background(), texts)
+	preds, err := m.ClassifyWithUrgency(context.Background(), texts, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := m.Classify(context.Background(), texts, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	worst, right := 0.0, 0
+	got := make([][]classify.Scored, len(preds))
 	for i, text := range texts {
+		got[i] = preds[i].Urgency
+		if plain[i].Urgency != nil || !slices.Equal(plain[i].Top, preds[i].Top) {
+			t.Fatalf("report %d: Classify gives %v with urgency %v, ClassifyWithUrgency %v: want the same categories and no urgency",
+				i, plain[i].Top, plain[i].Urgency, preds[i].Top)
+		}
 		want := ref.Probabilities(m.Vectorize(text))
 		for _, s := range got[i] {
 			k := slices.Index(ref.Labels, s.Label)

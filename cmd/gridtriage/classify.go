@@ -66,11 +66,7 @@ func runClassify(ctx context.Context, args []string) error {
 	var batch []classifyOutput
 	var texts []string
 	flush := func() error {
-		preds, err := m.Classify(ctx, texts, *top)
-		if err != nil {
-			return err
-		}
-		urgency, err := m.Urgency(ctx, texts)
+		preds, err := m.ClassifyWithUrgency(ctx, texts, *top)
 		if err != nil {
 			return err
 		}
@@ -79,8 +75,8 @@ func runClassify(ctx context.Context, args []string) error {
 			if o.Error == "" {
 				p := preds[j]
 				o.Label, o.Name, o.Probability, o.Top = p.Label, p.Name, p.Probability, p.Top
-				if urgency != nil {
-					o.Urgency, o.UrgencyProbability = urgency[j][0].Label, urgency[j][0].Probability
+				if len(p.Urgency) > 0 {
+					o.Urgency, o.UrgencyProbability = p.Urgency[0].Label, p.Urgency[0].Probability
 				}
 				j++
 			}

@@ -80,9 +80,6 @@ func runEval(ctx context.Context, args []string) error {
 			AccuracyCI: eval.BootstrapAccuracy(keptOnly(correct, kept), *seed)}
 	}
 	out.LeadDeptAccuracy = leadDeptAccuracy(tax, res.Records, preds)
-	if err := scoreUrgency(ctx, m, res.Records, preds); err != nil {
-		return err
-	}
 	out.UrgencyAccuracy = urgencyAccuracy(tax, res.Records, preds)
 	if *errorsFile != "" {
 		if err := writeErrors(*errorsFile, res.Records, preds); err != nil {
@@ -167,7 +164,11 @@ func predictFile(ctx context.Context, dir string, tax *datasets.Taxonomy, recs [
 	for i, r := range recs {
 		texts[i] = r.Input()
 	}
-	preds, err := m.Classify(ctx, texts, 3)
+	classifyReports := m.Classify
+	if slices.ContainsFunc(recs, func(r jsonl.Record) bool { return r.Urgency != "" }) {
+		classifyReports = m.ClassifyWithUrgency // for urgencyAccuracy
+	}
+	preds, err := classifyReports(ctx, texts, 3)
 	if err != nil {
 		m.Close()
 		return nil, nil, err
@@ -285,26 +286,6 @@ func writeHTML(path string, page eval.Page) error {
 		return err
 	}
 	return f.Close()
-}
-
-// scoreUrgency adds the urgency model's urgencies to preds when the data
-// carries urgencies and the bundle has an urgency model.
-func scoreUrgency(ctx context.Context, m *model.Model, recs []jsonl.Record, preds []classify.Prediction) error {
-	if !m.HasUrgency() || !slices.ContainsFunc(recs, func(r jsonl.Record) bool { return r.Urgency != "" }) {
-		return nil
-	}
-	texts := make([]string, len(recs))
-	for i, r := range recs {
-		texts[i] = r.Input()
-	}
-	urgency, err := m.Urgency(ctx, texts)
-	if err != nil {
-		return err
-	}
-	for i := range preds {
-		preds[i].Urgency = urgency[i]
-	}
-	return nil
 }
 
 // urgencyAccuracy is the share of reports carrying an urgency whose

@@ -69,12 +69,7 @@ func (s *server) classify(c *gin.Context) {
 		writeError(c, err)
 		return
 	}
-	preds, err := m.Classify(c.Request.Context(), texts, k)
-	if err != nil {
-		writeError(c, err)
-		return
-	}
-	urgency, err := m.Urgency(c.Request.Context(), texts)
+	preds, err := m.ClassifyWithUrgency(c.Request.Context(), texts, k)
 	if err != nil {
 		writeError(c, err)
 		return
@@ -82,8 +77,8 @@ func (s *server) classify(c *gin.Context) {
 	results := make([]classifyResult, len(preds))
 	for i, p := range preds {
 		results[i] = classifyResult{Label: p.Label, Name: p.Name, Probability: p.Probability, Top: p.Top, Reasons: p.Reasons}
-		if urgency != nil {
-			results[i].Urgency, results[i].UrgencyProbability = urgency[i][0].Label, urgency[i][0].Probability
+		if len(p.Urgency) > 0 {
+			results[i].Urgency, results[i].UrgencyProbability = p.Urgency[0].Label, p.Urgency[0].Probability
 		}
 	}
 	if batch {

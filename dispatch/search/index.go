@@ -26,6 +26,7 @@ const DirName = "index.bleve"
 type Index struct {
 	idx      bleve.Index
 	analyzer *textanalysis.Analyzer
+	writes   *groupCommitter
 }
 
 // doc is what the index stores of a case.
@@ -79,20 +80,28 @@ func Open(dir string) (*Index, error) {
 	if err != nil {
 		return nil, gridtriage.Errorf(op, gridtriage.KindUnavailable, "case index %s: %v", path, err)
 	}
-	return &Index{idx: idx, analyzer: a}, nil
+	return &Index{idx: idx, analyzer: a, writes: startGroupCommits(idx)}, nil
 }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.idx.Close() }
+// Close waits for the write in progress, then closes the index.
+func (x *Index) Close() error {
+	x.writes.stop()
+	return x.idx.Close()
+}
 
-// Put indexes (or re-indexes) a case.
+// Put indexes (or re-indexes) a case and returns once it can be found.
+// Concurrent Puts are written together (group commit).
 func (x *Index) Put(c *gridtriage.Case) error {
-	d := doc{Text: x.analyzer.Normalize(c.Input()), Status: string(c.Status), LeadDept: c.LeadDept, CoDepts: c.CoDepts,
-		GridID: c.GridID, Category: c.Category, CreatedAt: c.CreatedAt}
-	if err := x.idx.Index(c.ID, d); err != nil {
+	if err := x.writes.index(c.ID, x.document(c)); err != nil {
 		return gridtriage.E("search.Put", gridtriage.KindInternal, err)
 	}
 	return nil
+}
+
+// document is what the index stores of c.
+func (x *Index) document(c *gridtriage.Case) doc {
+	return doc{Text: x.analyzer.Normalize(c.Input()), Status: string(c.Status), LeadDept: c.LeadDept, CoDepts: c.CoDepts,
+		GridID: c.GridID, Category: c.Category, CreatedAt: c.CreatedAt}
 }
 
 // Count returns the number of indexed cases.
@@ -213,9 +222,7 @@ func Rebuild(dir string, next func() (*gridtriage.Case, error)) (*Index, int, er
 		if c == nil {
 			break
 		}
-		d := doc{Text: x.analyzer.Normalize(c.Input()), Status: string(c.Status), LeadDept: c.LeadDept, CoDepts: c.CoDepts,
-			GridID: c.GridID, Category: c.Category, CreatedAt: c.CreatedAt}
-		if err := batch.Index(c.ID, d); err != nil {
+		if err := batch.Index(c.ID, x.document(c)); err != nil {
 			x.Close()
 			return nil, n, err
 		}

@@ -1,8 +1,11 @@
 package search
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -65,4 +68,56 @@ func TestIndexSearchAndRebuild(t *testing.T) {
 	if hits, _ := y.Search(Query{Text: "路灯"}); len(hits) != 2 {
 		t.Errorf("after rebuild: %v", hits)
 	}
+}
+
+// TestConcurrentPuts checks the group commit: cases put from many
+// goroutines at once can each be found as soon as their Put returns, a
+// re-put replaces the case, and a Put after Close fails without hanging.
+func TestConcurrentPuts(t *testing.T) {
+	x, err := Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				id := fmt.Sprintf("w%d-%d", w, i)
+				if err := x.Put(testCase(id, "幸福路的路灯不亮了", "G-1", "SZ03", gridtriage.StatusDispatched)); err != nil {
+					errs <- err
+					return
+				}
+				if hits, err := x.Search(Query{Text: "路灯", GridID: "G-1", Size: writers * each}); err != nil || !hasHit(hits, id) {
+					errs <- fmt.Errorf("case %s not found right after its Put (%d hits, %v)", id, len(hits), err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n, _ := x.Count(); n != writers*each {
+		t.Errorf("index holds %d cases, want %d", n, writers*each)
+	}
+	if err := x.Put(testCase("w0-0", "幸福路的路灯不亮了", "G-1", "SZ03", gridtriage.StatusClosed)); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := x.Count(); n != writers*each {
+		t.Errorf("after a re-put the index holds %d cases, want %d", n, writers*each)
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Put(testCase("late", "路灯", "G-1", "SZ03", gridtriage.StatusDispatched)); err == nil {
+		t.Error("Put after Close succeeded")
+	}
+}
+
+func hasHit(hits []Hit, id string) bool {
+	return slices.ContainsFunc(hits, func(h Hit) bool { return h.ID == id })
 }

@@ -118,7 +118,7 @@ func (d *DB) List(ctx context.Context, f gridtriage.CaseFilter) ([]*gridtriage.C
 	}
 	if f.Overdue {
 		now := formatTime(f.Now)
-		add("((status = 'received' AND dispatch_by < ?) OR (status IN ('received','dispatched','accepted') AND resolve_by < ?))", now, now)
+		add("((status = ? AND dispatch_by < ?) OR (status IN ("+openStatuses+") AND resolve_by < ?))", gridtriage.StatusReceived, now, now)
 	}
 	q := `SELECT ` + caseColumns + ` FROM cases`
 	if len(where) > 0 {
@@ -321,3 +321,15 @@ func (d *DB) All(ctx context.Context, f func(*gridtriage.Case) error) error {
 	}
 	return rows.Err()
 }
+
+// openStatuses is the SQL list of the open statuses (Status.Open): the
+// cases that still have a deadline to meet.
+var openStatuses = func() string {
+	var quoted []string
+	for _, s := range gridtriage.Statuses {
+		if s.Open() {
+			quoted = append(quoted, "'"+string(s)+"'")
+		}
+	}
+	return strings.Join(quoted, ", ")
+}()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -239,4 +241,34 @@ func TestOpenLoadCountsAnOlderStore(t *testing.T) {
 	db.Close()
 	db = openAt(t, dir)
 	checkOpenLoad(t, db, "after the upgrade", map[string]int{"JD": 2})
+}
+
+// TestMigrationsSpellTheOpenStatuses checks that every status list in the
+// migrations' SQL (the open-load triggers) names exactly the statuses that
+// Status.Open calls open, as List's overdue filter does.
+func TestMigrationsSpellTheOpenStatuses(t *testing.T) {
+	lists := regexp.MustCompile(`status IN \(([^)]*)\)`)
+	files, err := migrations.ReadDir("migrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, f := range files {
+		raw, err := migrations.ReadFile("migrations/" + f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range lists.FindAllStringSubmatch(string(raw), -1) {
+			found++
+			if got := strings.ReplaceAll(m[1], " ", ""); got != strings.ReplaceAll(openStatuses, " ", "") {
+				t.Errorf("%s: status IN (%s), want the open statuses %s", f.Name(), m[1], openStatuses)
+			}
+		}
+	}
+	if found == 0 {
+		t.Error("no status list found in the migrations")
+	}
+	if openStatuses != "'received', 'dispatched', 'accepted'" {
+		t.Errorf("openStatuses = %s", openStatuses)
+	}
 }

@@ -35,6 +35,15 @@ type Prediction struct {
 	Probabilities []float64 `json:"-"`
 }
 
+// TopUrgency is the most probable of the prediction's urgencies, or the
+// zero Scored when no urgency model scored it.
+func (p Prediction) TopUrgency() Scored {
+	if len(p.Urgency) == 0 {
+		return Scored{}
+	}
+	return p.Urgency[0]
+}
+
 // Classifier classifies report texts.
 type Classifier interface {
 	// Classify returns one prediction per text with the k most probable

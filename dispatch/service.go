@@ -50,11 +50,9 @@ func (s *Service) CreateCase(ctx context.Context, r gridtriage.Report, owner str
 	if r.ExternalID == "" {
 		return nil, false, gridtriage.Errorf(op, gridtriage.KindInvalid, "external_id is required")
 	}
-	if err := r.Validate(); err != nil {
+	r, err := s.checked(r)
+	if err != nil {
 		return nil, false, err
-	}
-	if r.ReportedAt.IsZero() {
-		r.ReportedAt = s.Now().UTC()
 	}
 	m, release, err := s.Model()
 	if err != nil {
@@ -127,11 +125,9 @@ func (s *Service) changed(c *gridtriage.Case) {
 // Decide returns the decision a case for r would get now, without storing
 // anything or looking for a case it repeats: a preview of dispatch.
 func (s *Service) Decide(ctx context.Context, r gridtriage.Report) (gridtriage.Decision, error) {
-	if err := r.Validate(); err != nil {
+	r, err := s.checked(r)
+	if err != nil {
 		return gridtriage.Decision{}, err
-	}
-	if r.ReportedAt.IsZero() {
-		r.ReportedAt = s.Now().UTC()
 	}
 	m, release, err := s.Model()
 	if err != nil {
@@ -139,6 +135,17 @@ func (s *Service) Decide(ctx context.Context, r gridtriage.Report) (gridtriage.D
 	}
 	defer release()
 	return s.decideWith(ctx, m, r)
+}
+
+// checked validates r and dates it now when it carries no report time.
+func (s *Service) checked(r gridtriage.Report) (gridtriage.Report, error) {
+	if err := r.Validate(); err != nil {
+		return r, err
+	}
+	if r.ReportedAt.IsZero() {
+		r.ReportedAt = s.Now().UTC()
+	}
+	return r, nil
 }
 
 // decideWith classifies r with m, scores its urgency when m has an urgency

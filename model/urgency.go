@@ -2,9 +2,6 @@ package model
 
 import "github.com/gridtriage/gridtriage/classify"
 
-// HasUrgency reports whether the bundle has an urgency model.
-func (m *Model) HasUrgency() bool { return m.urgency != nil }
-
 // urgencies names the urgency model's calibrated probabilities p, most
 // probable first.
 func (m *Model) urgencies(p []float32) []classify.Scored {

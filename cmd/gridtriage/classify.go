@@ -75,9 +75,8 @@ func runClassify(ctx context.Context, args []string) error {
 			if o.Error == "" {
 				p := preds[j]
 				o.Label, o.Name, o.Probability, o.Top = p.Label, p.Name, p.Probability, p.Top
-				if len(p.Urgency) > 0 {
-					o.Urgency, o.UrgencyProbability = p.Urgency[0].Label, p.Urgency[0].Probability
-				}
+				u := p.TopUrgency()
+				o.Urgency, o.UrgencyProbability = u.Label, u.Probability
 				j++
 			}
 			if err := enc.Encode(o); err != nil {

@@ -76,10 +76,9 @@ func (s *server) classify(c *gin.Context) {
 	}
 	results := make([]classifyResult, len(preds))
 	for i, p := range preds {
-		results[i] = classifyResult{Label: p.Label, Name: p.Name, Probability: p.Probability, Top: p.Top, Reasons: p.Reasons}
-		if len(p.Urgency) > 0 {
-			results[i].Urgency, results[i].UrgencyProbability = p.Urgency[0].Label, p.Urgency[0].Probability
-		}
+		u := p.TopUrgency()
+		results[i] = classifyResult{Label: p.Label, Name: p.Name, Probability: p.Probability, Top: p.Top, Reasons: p.Reasons,
+			Urgency: u.Label, UrgencyProbability: u.Probability}
 	}
 	if batch {
 		c.JSON(http.StatusOK, gin.H{"model_version": m.Version(), "results": results})

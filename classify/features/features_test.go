@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
 )
 
 // spaceSegmenter splits on spaces: enough to test features without gse.
@@ -129,14 +128,6 @@ func TestNewTermIndexFindsRepeats(t *testing.T) {
 	x, _, dup := newTermIndex([]string{"w:a", "w:b", "w:a", "w:b"})
 	if dup != 2 || x.lookup([]byte("w:a")) != 1 {
 		t.Errorf("first repeat %d, lookup(w:a) = %d; want 2, 1", dup, x.lookup([]byte("w:a")))
-	}
-}
-
-func TestIsLetterOrDigit(t *testing.T) {
-	for r := rune(0); r <= unicode.MaxRune; r++ {
-		if got, want := isLetterOrDigit(r), unicode.IsLetter(r) || unicode.IsDigit(r); got != want {
-			t.Fatalf("isLetterOrDigit(%U) = %v, want %v", r, got, want)
-		}
 	}
 }
 

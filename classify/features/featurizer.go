@@ -5,8 +5,9 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/gridtriage/gridtriage/classify/internal/script"
 )
 
 // Term prefixes: the namespace of each kind of term.
@@ -71,7 +72,7 @@ func charGrams(spec Spec, text, prefix string, buf []byte, emit func([]byte)) {
 	var offs [8]int // byte offsets of the last runes of the current run
 	run := 0
 	for i, r := range text {
-		if !isLetterOrDigit(r) {
+		if !script.IsLetterOrDigit(r) {
 			run = 0
 			continue
 		}
@@ -84,24 +85,6 @@ func charGrams(spec Spec, text, prefix string, buf []byte, emit func([]byte)) {
 		}
 	}
 }
-
-// isLetterOrDigit is unicode.IsLetter(r) || unicode.IsDigit(r), answered
-// without a table search for ASCII and the CJK Unified Ideographs block.
-func isLetterOrDigit(r rune) bool {
-	switch {
-	case r < utf8.RuneSelf:
-		return 'a' <= r|0x20 && r|0x20 <= 'z' || '0' <= r && r <= '9'
-	case firstHan <= r && r <= lastHan:
-		return true
-	}
-	return unicode.IsLetter(r) || unicode.IsDigit(r)
-}
-
-// The CJK Unified Ideographs block, all letters.
-const (
-	firstHan = 0x4E00
-	lastHan  = 0x9FFF
-)
 
 // DistinctTerms returns the distinct terms of normalised text, for building
 // a vocabulary.

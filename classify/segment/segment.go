@@ -9,9 +9,10 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
-	"unicode"
 
 	"github.com/go-ego/gse"
+
+	"github.com/gridtriage/gridtriage/classify/internal/script"
 )
 
 // zhDict is gse's simplified Chinese dictionary (data/dict/zh/s_1.txt)
@@ -87,19 +88,12 @@ func hasASCIIUpper(s string) bool {
 // isWord reports whether w has at least one letter or digit.
 func isWord(w string) bool {
 	for _, r := range w {
-		// Han characters, most of the words, skip the table search.
-		if firstHan <= r && r <= lastHan || unicode.IsLetter(r) || unicode.IsDigit(r) {
+		if script.IsLetterOrDigit(r) {
 			return true
 		}
 	}
 	return false
 }
-
-// The CJK Unified Ideographs block, all letters.
-const (
-	firstHan = 0x4E00
-	lastHan  = 0x9FFF
-)
 
 // DomainTerms lists the terms of the domain dictionary.
 func DomainTerms() []string {

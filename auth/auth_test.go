@@ -64,7 +64,9 @@ func TestLoadTokensRejectsBadFiles(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "tokens.tsv")
-			os.WriteFile(path, []byte(tt.body), 0o600)
+			if err := os.WriteFile(path, []byte(tt.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			_, err := LoadTokens(path)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("LoadTokens = %v, want an error containing %q", err, tt.want)

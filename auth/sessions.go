@@ -35,10 +35,10 @@ type Sessions struct {
 	byID map[string]*Session
 }
 
-// NewSessions returns a store of sessions that last ttl, at most max at
+// NewSessions returns a store of sessions that last ttl, at most limit at
 // once.
-func NewSessions(ttl time.Duration, max int) *Sessions {
-	return &Sessions{TTL: ttl, Max: max, Now: time.Now, byID: map[string]*Session{}}
+func NewSessions(ttl time.Duration, limit int) *Sessions {
+	return &Sessions{TTL: ttl, Max: limit, Now: time.Now, byID: map[string]*Session{}}
 }
 
 // Start opens a session for p.

@@ -156,9 +156,9 @@ func TestCorpusSpread(t *testing.T) {
 		urgency[Urgency(r.Urgency)]++
 	}
 	total := float64(len(recs))
-	check := func(what string, got int, min float64) {
-		if float64(got)/total < min {
-			t.Errorf("%s: %d of %d (%.1f%%), want at least %.0f%%", what, got, len(recs), 100*float64(got)/total, 100*min)
+	check := func(what string, got int, least float64) {
+		if float64(got)/total < least {
+			t.Errorf("%s: %d of %d (%.1f%%), want at least %.0f%%", what, got, len(recs), 100*float64(got)/total, 100*least)
 		}
 	}
 	check("very short reports (≤ 12 characters)", short, 0.05)

@@ -74,13 +74,12 @@ func ReliabilityPlot(bins []Bin, ece float64) (string, error) {
 	p.Title.Text = fmt.Sprintf("Reliability diagram (ECE %.3f)", ece)
 	p.X.Label.Text, p.Y.Label.Text = "confidence", "accuracy"
 	p.X.Min, p.X.Max, p.Y.Min, p.Y.Max = 0, 1, 0, 1
-	var acc, gap plotter.XYs
+	var acc plotter.XYs
 	for _, b := range bins {
 		if b.Count == 0 {
 			continue
 		}
 		acc = append(acc, plotter.XY{X: b.Confidence, Y: b.Accuracy})
-		gap = append(gap, plotter.XY{X: (b.Lo + b.Hi) / 2, Y: b.Accuracy})
 	}
 	diag, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
 	if err != nil {

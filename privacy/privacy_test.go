@@ -80,11 +80,16 @@ func TestLoadKey(t *testing.T) {
 	dir := t.TempDir()
 	hexKey, _ := NewKey()
 	private := filepath.Join(dir, "data.key")
-	os.WriteFile(private, []byte(hexKey+"\n"), 0o600)
 	open := filepath.Join(dir, "open.key")
-	os.WriteFile(open, []byte(hexKey), 0o644)
 	bad := filepath.Join(dir, "bad.key")
-	os.WriteFile(bad, []byte("not a key"), 0o600)
+	for _, f := range []struct {
+		path, body string
+		mode       os.FileMode
+	}{{private, hexKey + "\n", 0o600}, {open, hexKey, 0o644}, {bad, "not a key", 0o600}} {
+		if err := os.WriteFile(f.path, []byte(f.body), f.mode); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	t.Setenv(KeyEnv, "")
 	if k, ok, err := LoadKey(private); err != nil || !ok || len(k) != 32 {

@@ -21,8 +21,12 @@ func capture(t *testing.T, stdin string, f func() error) (string, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in.WriteString(stdin)
-	in.Seek(0, io.SeekStart)
+	if _, err := in.WriteString(stdin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)

@@ -9,7 +9,7 @@ import (
 	"github.com/gridtriage/gridtriage/datasets"
 )
 
-func runCorpus(ctx context.Context, args []string) error {
+func runCorpus(_ context.Context, args []string) error {
 	if len(args) == 0 || args[0] != "build" {
 		return usageErr("usage: gridtriage corpus build --src DIR --out DIR")
 	}

@@ -11,7 +11,7 @@ import (
 
 // runPublish copies a validated bundle into the serving directory
 // atomically; a running server picks it up on reload.
-func runPublish(ctx context.Context, args []string) error {
+func runPublish(_ context.Context, args []string) error {
 	fs := flag.NewFlagSet("publish", flag.ContinueOnError)
 	from := fs.String("model", "", "bundle to publish (gate it first with `gridtriage eval --baseline`)")
 	to := fs.String("to", "models/default", "serving bundle directory")

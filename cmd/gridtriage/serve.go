@@ -173,8 +173,12 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	}
 	cleanup := func() {
 		holder.close()
-		s.index.Close()
-		store.Close()
+		if err := s.index.Close(); err != nil {
+			log.Printf("closing the case index: %v", err)
+		}
+		if err := store.Close(); err != nil {
+			log.Printf("closing the case store: %v", err)
+		}
 	}
 	return s, cleanup, nil
 }

@@ -29,7 +29,7 @@ func (m keywordModel) Classify(_ context.Context, texts []string, _ int) ([]clas
 	return out, nil
 }
 
-func (keywordModel) TextSimilarity(a, b string) float64 { return 0.5 }
+func (keywordModel) TextSimilarity(_, _ string) float64 { return 0.5 }
 
 func TestDuplicatesFind(t *testing.T) {
 	x, err := Open(t.TempDir())

@@ -48,8 +48,12 @@ func TestIndexSearchAndRebuild(t *testing.T) {
 	if hits, _ := x.Search(Query{Text: "路灯", Exclude: "a"}); len(hits) != 1 || hits[0].ID != "c" {
 		t.Errorf("exclude: %v", hits)
 	}
-	x.Close()
-	os.WriteFile(filepath.Join(dir, DirName, "index_meta.json"), []byte("{broken"), 0o644)
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, DirName, "index_meta.json"), []byte("{broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := Open(dir); gridtriage.KindOf(err) != gridtriage.KindUnavailable {
 		t.Fatalf("corrupt index: %v, want unavailable", err)
 	}

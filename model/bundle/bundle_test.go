@@ -167,12 +167,12 @@ func TestLoadRejectsBadUrgencyModels(t *testing.T) {
 	}
 }
 
-// editManifest replaces the first old with new in dir's manifest.
-func editManifest(dir, old, new string) error {
+// editManifest replaces the first from with to in dir's manifest.
+func editManifest(dir, from, to string) error {
 	path := filepath.Join(dir, ManifestFile)
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(strings.Replace(string(raw), old, new, 1)), 0o644)
+	return os.WriteFile(path, []byte(strings.Replace(string(raw), from, to, 1)), 0o644)
 }

@@ -107,7 +107,7 @@ func (o *objective) residuals(params []float64, lo, hi int) float64 {
 		} else {
 			linear.Softmax(p)
 			loss -= w * math.Log(math.Max(p[o.y[i]], 1e-300))
-			p[o.y[i]] -= 1
+			p[o.y[i]]--
 		}
 		for k := range p {
 			p[k] *= w

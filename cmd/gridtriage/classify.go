@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -57,55 +58,76 @@ func runClassify(ctx context.Context, args []string) error {
 		return err
 	}
 	defer m.Close()
-	w := bufio.NewWriter(os.Stdout)
-	defer w.Flush()
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+	out := newBatchClassifier(ctx, m, *top, os.Stdout)
 	sc := bufio.NewScanner(os.Stdin)
 	sc.Buffer(make([]byte, 0, 64*1024), jsonl.MaxLineBytes)
-	var batch []classifyOutput
-	var texts []string
-	flush := func() error {
-		preds, err := m.ClassifyWithUrgency(ctx, texts, *top)
-		if err != nil {
-			return err
-		}
-		j := 0
-		for _, o := range batch {
-			if o.Error == "" {
-				p := preds[j]
-				o.Label, o.Name, o.Probability, o.Top = p.Label, p.Name, p.Probability, p.Top
-				u := p.TopUrgency()
-				o.Urgency, o.UrgencyProbability = u.Label, u.Probability
-				j++
-			}
-			if err := enc.Encode(o); err != nil {
-				return err
-			}
-		}
-		batch, texts = batch[:0], texts[:0]
-		return w.Flush()
-	}
 	for line := 1; sc.Scan(); line++ {
 		raw := strings.TrimSpace(sc.Text())
 		if raw == "" {
 			continue
 		}
-		o, text := parseInput(line, raw)
-		batch = append(batch, o)
-		if o.Error == "" {
-			texts = append(texts, text)
-		}
-		if len(batch) >= classifyBatch {
-			if err := flush(); err != nil {
-				return err
-			}
+		if err := out.add(parseInput(line, raw)); err != nil {
+			return err
 		}
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("reading stdin: %w", err)
 	}
-	return flush()
+	return out.flush()
+}
+
+// batchClassifier classifies stdin's reports a batch at a time and writes
+// one JSON line per report in input order, bad lines' errors included.
+type batchClassifier struct {
+	ctx   context.Context
+	m     *model.Model
+	top   int
+	w     *bufio.Writer
+	enc   *json.Encoder
+	batch []classifyOutput
+	texts []string
+}
+
+func newBatchClassifier(ctx context.Context, m *model.Model, top int, dst io.Writer) *batchClassifier {
+	w := bufio.NewWriter(dst)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return &batchClassifier{ctx: ctx, m: m, top: top, w: w, enc: enc}
+}
+
+// add queues one parsed line, classifying the batch once it is full.
+func (b *batchClassifier) add(o classifyOutput, text string) error {
+	b.batch = append(b.batch, o)
+	if o.Error == "" {
+		b.texts = append(b.texts, text)
+	}
+	if len(b.batch) < classifyBatch {
+		return nil
+	}
+	return b.flush()
+}
+
+// flush classifies the queued reports and writes every queued line.
+func (b *batchClassifier) flush() error {
+	preds, err := b.m.ClassifyWithUrgency(b.ctx, b.texts, b.top)
+	if err != nil {
+		return err
+	}
+	j := 0
+	for _, o := range b.batch {
+		if o.Error == "" {
+			p := preds[j]
+			o.Label, o.Name, o.Probability, o.Top = p.Label, p.Name, p.Probability, p.Top
+			u := p.TopUrgency()
+			o.Urgency, o.UrgencyProbability = u.Label, u.Probability
+			j++
+		}
+		if err := b.enc.Encode(o); err != nil {
+			return err
+		}
+	}
+	b.batch, b.texts = b.batch[:0], b.texts[:0]
+	return b.w.Flush()
 }
 
 // parseInput reads one stdin line: a JSON object with "text" (and optional

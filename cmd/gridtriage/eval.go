@@ -94,24 +94,31 @@ func runEval(ctx context.Context, args []string) error {
 		}
 	}
 	if *baseline != "" {
-		bm, bpreds, err := predictFile(ctx, *baseline, tax, res.Records)
-		if err != nil {
+		if out.Baseline, err = compareBaseline(ctx, *baseline, tax, res.Records, correct); err != nil {
 			return err
 		}
-		bm.Close()
-		_, baseCorrect, _ := eval.Confidences(bm.Labels(), toSamples(res.Records, bpreds))
-		c := eval.McNemar(correct, baseCorrect)
-		out.Baseline = &c
 	}
 	if *asJSON {
-		enc := json.NewEncoder(os.Stdout)
-		if err := enc.Encode(out); err != nil {
+		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 			return err
 		}
 	} else {
 		printReport(out)
 	}
 	return gate(out, *failUnder)
+}
+
+// compareBaseline scores recs with the baseline bundle in dir and compares
+// its per-report correctness with the new model's.
+func compareBaseline(ctx context.Context, dir string, tax *datasets.Taxonomy, recs []jsonl.Record, correct []bool) (*eval.Comparison, error) {
+	bm, preds, err := predictFile(ctx, dir, tax, recs)
+	if err != nil {
+		return nil, err
+	}
+	defer bm.Close()
+	_, baseCorrect, _ := eval.Confidences(bm.Labels(), toSamples(recs, preds))
+	c := eval.McNemar(correct, baseCorrect)
+	return &c, nil
 }
 
 // warnUnknownLabels tells the analyst when gold labels are outside the

@@ -104,12 +104,6 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if cfg.dupWindow <= 0 {
-		cfg.dupWindow = search.DefaultWindow
-	}
-	if cfg.dupThreshold <= 0 {
-		cfg.dupThreshold = search.DefaultThreshold
-	}
 	jur := dispatch.Jurisdiction{}
 	if cfg.jurisdiction != "" {
 		if jur, err = dispatch.LoadJurisdiction(cfg.jurisdiction); err != nil {
@@ -146,6 +140,12 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 	s := &server{models: holder, store: store, index: index, taxonomy: tax, now: time.Now, started: time.Now(), dataDir: cfg.dataDir}
 	access.apply(s, cfg)
 	dupes := &search.Duplicates{Index: index, Window: cfg.dupWindow, Threshold: cfg.dupThreshold}
+	if dupes.Window <= 0 {
+		dupes.Window = search.DefaultWindow
+	}
+	if dupes.Threshold <= 0 {
+		dupes.Threshold = search.DefaultThreshold
+	}
 	s.cases = &dispatch.Service{
 		Model:         holder.acquireForDispatch,
 		Dispatcher:    &dispatch.Dispatcher{Taxonomy: tax, Jurisdiction: jur, Deadlines: dispatch.DefaultDeadlines()},
@@ -155,11 +155,28 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 		Changed:       s.indexCase,
 		Protect:       s.protector.Protect,
 	}
-	var reloadMu sync.Mutex
-	s.reload = func() error {
-		reloadMu.Lock()
-		defer reloadMu.Unlock()
-		next, err := openServingModel(cfg.modelDir, tax)
+	s.reload = reloader(cfg.modelDir, tax, holder)
+	cleanup := func() {
+		holder.close()
+		if err := s.index.Close(); err != nil {
+			log.Printf("closing the case index: %v", err)
+		}
+		if err := store.Close(); err != nil {
+			log.Printf("closing the case store: %v", err)
+		}
+	}
+	return s, cleanup, nil
+}
+
+// reloader returns the function behind POST /v1/model/reload: it opens the
+// bundle in modelDir again and swaps it in, one reload at a time; a failure
+// leaves the serving model in place.
+func reloader(modelDir string, tax *datasets.Taxonomy, holder *modelHolder) func() error {
+	var mu sync.Mutex
+	return func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		next, err := openServingModel(modelDir, tax)
 		if err != nil {
 			kind := gridtriage.KindInvalid // a bundle that fails validation
 			if gridtriage.KindOf(err) == gridtriage.KindUnavailable {
@@ -171,16 +188,6 @@ func newServer(ctx context.Context, cfg serveConfig) (*server, func(), error) {
 		log.Printf("model reloaded: %s", next.Version())
 		return nil
 	}
-	cleanup := func() {
-		holder.close()
-		if err := s.index.Close(); err != nil {
-			log.Printf("closing the case index: %v", err)
-		}
-		if err := store.Close(); err != nil {
-			log.Printf("closing the case store: %v", err)
-		}
-	}
-	return s, cleanup, nil
 }
 
 // openedModel is the outcome of opening the serving model.

@@ -69,17 +69,7 @@ func runTrain(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", len(trainSet), len(devSet))
-	if len(cfg.L2Choices) > 1 && len(devSet) > 0 && !cfg.ChoosesL2(len(devSet)) {
-		fmt.Fprintf(os.Stderr, "dev has fewer than %d reports, too few to choose the penalty: l2 %g\n", cfg.MinDevForL2Choice, cfg.L2Choices[0])
-	}
-	if n := len(trainSet) + len(devSet); *withUrgency && urgencies < n {
-		if urgencies == 0 {
-			fmt.Fprintln(os.Stderr, "no report carries an urgency: no urgency model (the dispatcher's rules will set urgency)")
-		} else {
-			fmt.Fprintf(os.Stderr, "%d of %d reports carry an urgency: the urgency model learns from those\n", urgencies, n)
-		}
-	}
+	announceTraining(cfg, len(trainSet), len(devSet), urgencies, *withUrgency)
 	report, done := progressReporter(os.Stderr, "train", cfg.MaxIter)
 	cfg.Progress = report
 	job := train.Job{Config: cfg, Train: trainSet, Dev: devSet, TrainFiles: trainFiles, DevFiles: devFiles,
@@ -95,9 +85,33 @@ func runTrain(ctx context.Context, args []string) error {
 	if err := bundle.Save(*out, b); err != nil {
 		return err
 	}
-	m := b.Manifest
+	printTrainingSummary(*out, b.Manifest)
+	return nil
+}
+
+// announceTraining says on stderr what the training is about to learn from:
+// the set sizes, a penalty list dev is too small to choose from, and how
+// many reports the urgency model will see.
+func announceTraining(cfg train.Config, nTrain, nDev, urgencies int, withUrgency bool) {
+	fmt.Fprintf(os.Stderr, "training on %d reports (%d dev)\n", nTrain, nDev)
+	if len(cfg.L2Choices) > 1 && nDev > 0 && !cfg.ChoosesL2(nDev) {
+		fmt.Fprintf(os.Stderr, "dev has fewer than %d reports, too few to choose the penalty: l2 %g\n", cfg.MinDevForL2Choice, cfg.L2Choices[0])
+	}
+	n := nTrain + nDev
+	switch {
+	case !withUrgency || urgencies == n:
+	case urgencies == 0:
+		fmt.Fprintln(os.Stderr, "no report carries an urgency: no urgency model (the dispatcher's rules will set urgency)")
+	default:
+		fmt.Fprintf(os.Stderr, "%d of %d reports carry an urgency: the urgency model learns from those\n", urgencies, n)
+	}
+}
+
+// printTrainingSummary says on stderr what a training wrote to out: the
+// settings tried and chosen on dev, the refit and the dev metrics.
+func printTrainingSummary(out string, m bundle.Manifest) {
 	fmt.Fprintf(os.Stderr, "wrote %s: model %s, %d labels, %d features, %d iterations, %.1fs\n",
-		*out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
+		out, m.ModelVersion, len(m.Labels), m.VocabularySize, m.Training.Iterations, m.Training.Seconds)
 	for _, t := range m.Training.Tried {
 		fmt.Fprintf(os.Stderr, "l2 %g, word weight %g, concentration weight %g: dev accuracy %.4f after %d iterations\n", t.L2, t.WordWeight, t.ConcentrationWeight, t.DevAccuracy, t.Iterations)
 	}
@@ -115,7 +129,6 @@ func runTrain(ctx context.Context, args []string) error {
 	if u := m.Urgency; u != nil && u.DevMetrics != nil {
 		fmt.Fprintf(os.Stderr, "urgency model (%d reports): dev accuracy %.4f macro-F1 %.4f ECE %.4f\n", u.Examples, u.DevMetrics.Accuracy, u.DevMetrics.MacroF1, u.DevMetrics.ECE)
 	}
-	return nil
 }
 
 // countUrgencies counts the examples of the sets that carry an urgency,

@@ -87,7 +87,7 @@ for ds in ["tipdm2020", "tipdm2020_titles", "corpus"]:
     p(f"| {ds} | {float(t(f'train_seconds_{ds}')):.1f} | {d} | {int(t(f'model_bytes_{ds}'))/1e6:.1f} | "
       f"{j(f'svm_{ds}.json')['train_seconds']:.1f} / {j(f'ft_{ds}.json')['train_seconds']:.1f} |")
 p("")
-p("Training times include reading the data, building the vocabulary and vectors, the choice on dev (a second word weight, then a second concentration weight: three fits; on the corpus, whose dev has enough reports to choose the penalty, a second penalty first: four), "
+p("Training times include reading the data, building the vocabulary and vectors, the choice on dev (a second word weight, then a second concentration weight: three fits; on the corpus, whose dev has enough reports to choose the penalty, a second and third penalty first: five), "
   "scoring dev and writing the bundle. The corpus's default command (`make model`) is not timed here.\n")
 
 p("## Speed\n")

@@ -15,7 +15,7 @@ def j(name):
 
 
 def t(name):
-    with open(os.path.join(w, name)) as f:
+    with open(os.path.join(w, name), encoding="utf-8") as f:
         return f.read().strip()
 
 
@@ -47,13 +47,12 @@ def commit():
 def dev_choice(log):
     """The number of fits `gridtriage train` ran on dev and the settings it chose, from its log."""
     fits, chosen = 0, "—"
-    with open(os.path.join(w, log), encoding="utf-8") as f:
-        for line in f:
-            line = line.strip()
-            if ": dev accuracy " in line and line.startswith("l2 "):
-                fits += 1
-            elif line.endswith(" chosen on dev"):
-                chosen = line[:-len(" chosen on dev")]
+    for line in t(log).splitlines():
+        line = line.strip()
+        if ": dev accuracy " in line and line.startswith("l2 "):
+            fits += 1
+        elif line.endswith(" chosen on dev"):
+            chosen = line[:-len(" chosen on dev")]
     return fits, chosen
 
 

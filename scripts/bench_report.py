@@ -44,16 +44,16 @@ def commit():
     return f"{head or 'unknown'}{' with uncommitted changes' if dirty else ''}"
 
 
-def dev_choice(log):
-    """The number of fits `gridtriage train` ran on dev and the settings it chose, from its log."""
-    fits, chosen = 0, "—"
-    for line in t(log).splitlines():
-        line = line.strip()
-        if ": dev accuracy " in line and line.startswith("l2 "):
-            fits += 1
-        elif line.endswith(" chosen on dev"):
-            chosen = line[:-len(" chosen on dev")]
-    return fits, chosen
+def dev_choice(bundle):
+    """The number of fits `gridtriage train` ran and the settings it chose on dev, from the bundle's manifest."""
+    m = j(os.path.join(bundle, "manifest.json"))
+    tried = m["training"].get("tried") or []
+    if not tried:
+        return 1, "—"
+    spec = m["features"]
+    chosen = (f"l2 {m['training']['l2']:g}, word weight {spec.get('word_weight') or 1:g}, "
+              f"concentration weight {spec.get('concentration_weight', 0):g}")
+    return len(tried), chosen
 
 
 out = []
@@ -96,13 +96,12 @@ p("|---|---|---|---|---|---|---|")
 for ds in ["tipdm2020", "tipdm2020_titles", "corpus"]:
     default = os.path.join(w, f"train_default_seconds_{ds}")
     d = f"{float(t(default)):.1f}" if os.path.exists(default) else "—"
-    fits, chosen = dev_choice(f"train_{ds}.log")
+    fits, chosen = dev_choice(f"m_{ds}")
     p(f"| {ds} | {float(t(f'train_seconds_{ds}')):.1f} | {fits} | {chosen} | {d} | {int(t(f'model_bytes_{ds}'))/1e6:.1f} | "
       f"{j(f'svm_{ds}.json')['train_seconds']:.1f} / {j(f'ft_{ds}.json')['train_seconds']:.1f} |")
 p("")
 p("Training times include reading the data, building the vocabulary and vectors, the fits of the choice on dev (penalties, "
-  "chosen only when dev has at least 2,000 reports, then word weights, then concentration weights; counted and read from "
-  "`gridtriage train`'s log), scoring dev and writing the bundle. The corpus's default command (`make model`) is not timed here.\n")
+  "chosen only when dev has at least 2,000 reports, then word weights, then concentration weights; as the bundle's manifest lists them), scoring dev and writing the bundle. The corpus's default command (`make model`) is not timed here.\n")
 
 p("## Speed\n")
 p("In-process, `gridtriage bench` (model: the corpus model; short = tipdm2020_titles dev texts ≤ 60 characters, "

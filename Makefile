@@ -49,7 +49,8 @@ model: $(MODEL_DIR)/manifest.json
 # weight 0.5, 0.9472 at 1, 0.9472 with concentration weight 2), and 1e-5 scored
 # best on dev among 1e-4, 3e-5, 1e-5 and 3e-6 at that word weight (README,
 # Training). On eighteen rounds dev chose 3e-5 and word weight 1 instead, with
-# the same test accuracy (train-only: 0.9471 against 0.9464 here; BENCHMARKS at 912f7a0).
+# the same test accuracy (train-only: 0.9471 against 0.9464 here; BENCHMARKS
+# at 912f7a0).
 # The patience is 40, not 25: on twenty-one rounds dev accuracy still creeps up
 # after the first peak (train-only: 0.9446 at iteration 49, where a patience of
 # 25 stopped, and 0.9461 at 165 with a patience of 80; test 0.9457 and 0.9504).
